@@ -1,0 +1,42 @@
+"""Rally's admin site: signing in goes through allauth, and staff need two-factor authentication."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+
+def user_has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class RallyAdminSite(admin.AdminSite):
+    site_header = _("Rally administration")
+    site_title = _("Rally admin")
+    index_title = _("Campaigns, tracker and supporters")
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        return not settings.ADMIN_REQUIRES_MFA or user_has_mfa(request.user)
+
+    def login(self, request, extra_context=None):
+        """One sign-in page for everyone (allauth's, with its rate limits and 2FA step)."""
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff and settings.ADMIN_REQUIRES_MFA:
+            if not user_has_mfa(user):
+                messages.warning(
+                    request,
+                    _("Staff need two-factor authentication to open the admin. Turn it on here first."),
+                )
+                return redirect("mfa_activate_totp")
+        if user.is_authenticated and not user.is_staff:
+            messages.error(request, _("Your account has no access to the admin."))
+            return redirect("campaigns:home")
+        return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")

@@ -1,0 +1,31 @@
+"""Rally's URLs. Public URLs carry no language prefix (DESIGN.md)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("email/", include("emails.urls")),
+    path("tracker/", include("tracker.urls")),
+    path("api/", include("api.urls")),
+    path("", include("campaigns.urls")),
+]
+
+if settings.DEBUG:
+    from django.views.defaults import page_not_found, permission_denied, server_error
+
+    # Lets `make run` show the friendly error pages.
+    urlpatterns += [
+        path("__errors__/404/", page_not_found, {"exception": Exception()}),
+        path("__errors__/403/", permission_denied, {"exception": Exception()}),
+        path("__errors__/500/", server_error),
+    ]
