@@ -317,3 +317,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Outbox delivery: the global sending rate (0 = unlimited) and the sweeper's schedule.
+EMAIL_RATE_PER_SECOND = env.float("EMAIL_RATE_PER_SECOND", default=0)
+EMAIL_RATE_BURST = env.int("EMAIL_RATE_BURST", default=50)
+EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "emails.tasks.sweep_outbox", "schedule": 60.0}
+# Publishing a task must fail fast when Redis is down: the row is safe and the sweeper resends.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False

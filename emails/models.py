@@ -1,0 +1,109 @@
+"""The outbox: every email the platform sends is a row here first, written in the same transaction
+as the change that causes it; workers deliver rows and record each outcome on the row."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    # Sent whatever the preferences (the supporter just asked for it): confirmations, account mail.
+    TRANSACTIONAL = "transactional", _("Transactional")
+    # Sent only with consent, to addresses not suppressed, with one-click unsubscribe.
+    CAMPAIGN_UPDATES = "campaign_updates", _("Campaign updates")
+    TRACKER_UPDATES = "tracker_updates", _("Tracker updates")
+    DIGEST = "digest", _("Digest")
+    # Letters from supporters to decision-makers, and notices to staff.
+    LETTER = "letter", _("Letter to a decision-maker")
+    STAFF = "staff", _("Staff notice")
+
+
+BULK_CATEGORIES = {Category.CAMPAIGN_UPDATES, Category.TRACKER_UPDATES, Category.DIGEST}
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(status=OutboxEmail.Status.QUEUED, next_attempt_at__lte=now or timezone.now())
+
+
+class OutboxEmail(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        WITHHELD = "withheld", _("Withheld")
+
+    key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    to_email = models.EmailField(_("recipient"), max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox_emails"
+    )
+    language = models.CharField(_("language"), max_length=8, default="en")
+    # Either a template prefix rendered at send time from the JSON context, or content rendered
+    # when the row was written (allauth's mails, whose context holds model instances).
+    template = models.CharField(_("template"), max_length=200, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    from_email = models.CharField(_("from"), max_length=300, blank=True)
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("plain-text body"), blank=True)
+    body_html = models.TextField(_("HTML body"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    body_deleted_at = models.DateTimeField(_("body deleted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["to_email", "category", "status"], name="outbox_recipient_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.to_email} ({self.status})"
+
+
+class Suppression(models.Model):
+    """An address that must receive no bulk email again (unsubscribed, bounced, complained, erased).
+
+    The address is kept as a SHA-256 hash so that an erased account leaves no readable trace;
+    `email` is blank for those.
+    """
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Hard bounce")
+        COMPLAINED = "complained", _("Spam complaint")
+        ERASED = "erased", _("Account deleted")
+        STAFF = "staff", _("Added by staff")
+
+    email_hash = models.CharField(_("address hash"), max_length=64)
+    email = models.EmailField(_("email address"), max_length=254, blank=True)
+    # Blank: every bulk category. Otherwise only that category (an unsubscribe from one list).
+    category = models.CharField(_("category"), max_length=32, blank=True, choices=Category.choices)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppression list")
+        constraints = [
+            models.UniqueConstraint(fields=["email_hash", "category"], name="emails_suppression_unique"),
+        ]
+
+    def __str__(self):
+        return self.email or self.email_hash[:12]

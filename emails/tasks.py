@@ -1,0 +1,15 @@
+"""Thin Celery tasks: take ids, call a service, safe to run twice."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_outbox(ids: list[int] | None = None) -> int:
+    return services.outbox_deliver(ids=ids)
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox() -> dict:
+    return services.outbox_sweep()
