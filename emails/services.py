@@ -3,15 +3,17 @@
 import logging
 import random
 import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from .models import BULK_CATEGORIES, OutboxEmail
+from .models import BULK_CATEGORIES, OutboxEmail, Suppression
 from .rendering import build_message, render_content
 
 logger = logging.getLogger(__name__)
@@ -248,3 +250,86 @@ def email_unsubscribe(*, address: str, category: str, source: str) -> None:
         )
     elif topic is not None:
         consent_record(email=address, topic=topic, granted=False, source=source)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    user: object | None = None
+    language: str = ""
+
+
+def _user_recipient(user) -> Recipient:
+    return Recipient(email=user.email, user=user, language=user.language)
+
+
+def email_bulk_enqueue(
+    *,
+    audience: QuerySet,
+    key_prefix: str,
+    category: str,
+    template: str,
+    build: Callable[[object], dict | None],
+    recipient: Callable[[object], Recipient] = _user_recipient,
+    consent_checked: bool = False,
+    batch_size: int = 1000,
+) -> int:
+    """Writes one outbox row per member of the audience, `<key_prefix>:<member pk>`, in batches.
+
+    Never holds the whole audience in memory; a repeat run adds nothing (the keys exist);
+    suppressed addresses and, for users, those without consent for the category are skipped.
+    `build(member)` returns the JSON context, or None to skip that member. Pass
+    `consent_checked=True` when the audience itself is the proof of consent (e.g. signers who
+    ticked opt_in). Returns the number of rows written.
+    """
+    from .policy import email_hash, has_consent
+
+    written = 0
+    last_pk = None
+    ordered = audience.order_by("pk")
+    while True:
+        batch = list((ordered.filter(pk__gt=last_pk) if last_pk is not None else ordered)[:batch_size])
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        members = [(member, recipient(member)) for member in batch]
+        hashes = {email_hash(r.email) for _m, r in members if r.email}
+        suppressed = set(
+            Suppression.objects.filter(email_hash__in=hashes, category__in=["", category]).values_list(
+                "email_hash", flat=True
+            )
+        )
+        rows = []
+        for member, to in members:
+            if not to.email or email_hash(to.email) in suppressed:
+                continue
+            if to.user is not None and not consent_checked and not has_consent(to.user, category):
+                continue
+            context = build(member)
+            if context is None:
+                continue
+            if consent_checked:
+                context = {**context, "consent_checked_by_caller": True}
+            rows.append(
+                OutboxEmail(
+                    key=f"{key_prefix}:{member.pk}"[:255],
+                    to_email=to.email.strip(),
+                    category=category,
+                    template=template,
+                    context=context,
+                    user=to.user,
+                    language=to.language or settings.LANGUAGE_CODE,
+                )
+            )
+        if rows:
+            keys = [row.key for row in rows]
+            existing = set(OutboxEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+            new_rows = [row for row in rows if row.key not in existing]
+            OutboxEmail.objects.bulk_create(new_rows, ignore_conflicts=True)
+            written += len(new_rows)
+            new_keys = [row.key for row in new_rows]
+            ids = list(OutboxEmail.objects.filter(key__in=new_keys).values_list("pk", flat=True))
+            for start in range(0, len(ids), DELIVERY_BATCH_SIZE):
+                chunk = ids[start : start + DELIVERY_BATCH_SIZE]
+                transaction.on_commit(lambda chunk=chunk: outbox_dispatch(ids=chunk))
+    return written

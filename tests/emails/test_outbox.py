@@ -246,3 +246,33 @@ def test_healthz_counts_queued_and_failed(client):
         key="b", to_email="b@example.org", category=Category.TRANSACTIONAL, status=OutboxEmail.Status.FAILED
     )
     assert client.get("/healthz").json()["outbox"] == {"queued": 1, "failed": 1}
+
+
+def test_bulk_enqueue_writes_one_row_per_consenting_member_and_a_rerun_adds_nothing(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from accounts.models import User
+    from emails.services import email_bulk_enqueue
+
+    for n in range(7):
+        user = UserFactory(email=f"s{n}@example.org")
+        EmailPreferences.objects.create(user=user, campaign_updates=n != 3)
+    suppress(address="s5@example.org", reason=Suppression.Reason.COMPLAINED)
+
+    def run():
+        return email_bulk_enqueue(
+            audience=User.objects.all(),
+            key_prefix="update:1",
+            category=Category.CAMPAIGN_UPDATES,
+            template="testmail/hello",
+            build=lambda user: {"name": user.first_name},
+            batch_size=3,
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run() == 5
+    assert sorted(m.to[0] for m in mail.outbox) == [f"s{n}@example.org" for n in (0, 1, 2, 4, 6)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run() == 0
+    assert OutboxEmail.objects.count() == 5
+    assert len(mail.outbox) == 5
