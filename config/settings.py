@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "anymail",
     "django_celery_beat",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "accounts",
     "emails",
     "campaigns",
@@ -326,3 +328,25 @@ CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "emails.tasks.sweep_outbox", "sc
 # Publishing a task must fail fast when Redis is down: the row is safe and the sweeper resends.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+
+# The public, read-only JSON API (api/): anonymous, paginated, throttled per IP, OpenAPI schema.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_RATE_LIMIT", default="600/minute")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rally public API",
+    "DESCRIPTION": "Read-only open data: campaigns, actions and their counts, and the policy tracker. "
+    "No personal data is ever included.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVERS": [{"url": SITE_URL}],
+}

@@ -1,0 +1,3 @@
+"""API endpoints for the tracker area (see DESIGN.md's API section)."""
+
+urlpatterns: list = []
