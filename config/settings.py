@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "anymail",
     "django_celery_beat",
     "csp",
+    "django_countries",
     "accounts",
     "emails",
     "campaigns",
