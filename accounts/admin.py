@@ -111,6 +111,18 @@ class UserAdmin(SupporterDataAdminMixin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
 
+    def get_inlines(self, request, obj):
+        # A user being added has no preferences yet.
+        return self.inlines if obj else []
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Consent records outlive the user, anonymised (see delete_model), so deleting a user needs
+        # no permission to delete them, and they are not counted as deleted.
+        perms_needed.discard(ConsentRecord._meta.verbose_name)
+        model_count.pop(ConsentRecord._meta.verbose_name_plural, None)
+        return deleted, model_count, perms_needed, protected
+
     def delete_model(self, request, obj):
         # The same path as a supporter deleting their own account: every app erases its share first.
         services.account_delete(user=obj)
