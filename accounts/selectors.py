@@ -14,10 +14,9 @@ def user_email_addresses(user: User) -> set[str]:
 
 def consent_records_for(user: User) -> QuerySet[ConsentRecord]:
     """The supporter's consent records, newest first: theirs by account, and by any of their addresses
-    (an opt-in given on an action form before they had an account, or while signed out)."""
-    match = Q(user=user)
-    for address in user_email_addresses(user):
-        match |= Q(email__iexact=address)
+    (an opt-in given on an action form before they had an account, or while signed out);
+    consent_record stores addresses lower-cased."""
+    match = Q(user=user) | Q(email__in=user_email_addresses(user))
     return ConsentRecord.objects.filter(match).order_by("-created_at", "-id")
 
 

@@ -15,7 +15,8 @@ def consent_record(
     """Adds one consent record; the wording is stored in the language it was shown in."""
     return ConsentRecord.objects.create(
         user=user,
-        email=email or (user.email if user else ""),
+        # Lower-cased, so a supporter's records are found by exact match (and the index) later.
+        email=(email or (user.email if user else "")).strip().lower(),
         topic=topic,
         granted=granted,
         value=value,
@@ -73,6 +74,13 @@ def profile_update(
     user.postal_code = postal_code
     user.save(update_fields=["first_name", "last_name", "language", "country", "region", "postal_code"])
     return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Saves the language the supporter picked in the switcher as their preference."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 def user_activity_record(*, user: User) -> None:

@@ -12,10 +12,13 @@ from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, View
+from django.views.i18n import set_language as django_set_language
 
 from . import services
 from .forms import AccountDeleteForm, EmailPreferencesForm, ProfileForm
+from .models import User
 from .personal_data import collect_personal_data
 from .selectors import consent_records_for, email_preferences_for
 
@@ -52,6 +55,17 @@ class ProfileView(LoginRequiredMixin, FormView):
             )
         messages.success(self.request, _("Your profile is saved."))
         return response
+
+
+@require_POST
+def language_set(request):
+    """The header's language switcher: Django's cookie, and for a signed-in supporter their saved
+    preference too (which otherwise outranks the cookie, so the switch would do nothing)."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in User.Language.values:
+        services.user_language_set(user=request.user, language=language)
+    return response
 
 
 @method_decorator(never_cache, name="dispatch")

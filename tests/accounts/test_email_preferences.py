@@ -5,7 +5,7 @@ from django.utils import translation
 
 from accounts.consent import WORDING
 from accounts.models import ConsentRecord, EmailPreferences
-from accounts.services import preferences_update
+from accounts.services import consent_record, preferences_update
 
 PREFERENCES_URL = "/accounts/email/preferences/"
 
@@ -122,3 +122,23 @@ def test_other_supporters_history_is_not_shown(supporter_client, supporter, djan
     other = django_user_model.objects.create_user("other@example.org", "x")
     preferences_update(user=other, campaign_updates=True, tracker_updates=False, digest_frequency="off", source="x")
     assert not supporter_client.get(PREFERENCES_URL).context["consent_page"].object_list
+
+
+def test_preferences_page_query_count_does_not_grow_with_history(
+    supporter_client, supporter, django_assert_max_num_queries
+):
+    for index in range(30):
+        preferences_update(
+            user=supporter, campaign_updates=index % 2 == 0, tracker_updates=False, digest_frequency="off", source="t"
+        )
+    with django_assert_max_num_queries(6):
+        response = supporter_client.get(PREFERENCES_URL)
+    assert response.status_code == 200
+
+
+def test_an_opt_in_given_on_an_action_before_signing_up_is_in_the_history(supporter_client, supporter):
+    consent_record(
+        topic=ConsentRecord.Topic.ACTION_OPT_IN, granted=True, source="/act/petition/", email=supporter.email.upper()
+    )
+    history = supporter_client.get(PREFERENCES_URL).context["consent_page"].object_list
+    assert [record.source for record in history] == ["/act/petition/"]

@@ -125,6 +125,20 @@ def test_changing_the_language_applies_at_once(supporter_client, supporter):
 
 def test_profile_page_query_count(supporter_client, django_assert_max_num_queries):
     supporter_client.get(PROFILE_URL)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         response = supporter_client.get(PROFILE_URL)
     assert response.status_code == 200
+
+
+def test_the_language_switcher_saves_a_signed_in_supporters_preference(supporter_client, supporter):
+    response = supporter_client.post("/i18n/setlang/", {"language": "fr", "next": PROFILE_URL}, follow=True)
+
+    supporter.refresh_from_db()
+    assert supporter.language == "fr"
+    assert response["Content-Language"] == "fr"
+
+
+def test_the_language_switcher_still_works_signed_out(client, db):
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"}, follow=True)
+    assert response["Content-Language"] == "fr"
+    assert client.get("/i18n/setlang/").status_code == 405
