@@ -66,6 +66,8 @@ class ProfileForm(forms.Form):
         # Built per form, so the country names follow the page's language.
         self.fields["country"].choices = country_choices()
         self.fields["region"].choices = _region_choices()
+        # Read by static/accounts/profile.js: which country each option group belongs to.
+        self.fields["region"].widget.attrs["data-region-countries"] = "CA US"
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
