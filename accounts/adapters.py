@@ -1,17 +1,29 @@
 """allauth adapter: every link in allauth's emails is built from SITE_URL, not the Host header."""
 
-from urllib.parse import quote
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 from uuid import uuid4
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import translation
+
+from .models import User
+from .services import user_activity_record
 
 
 def absolute_url(path: str) -> str:
     """An absolute link for emails, feeds and the API, always from SITE_URL."""
     return f"{settings.SITE_URL}{path}"
+
+
+@dataclass(frozen=True)
+class SiteFromSettings:
+    """Stands in for allauth's `current_site` in emails, which would otherwise name the request's host."""
+
+    name: str
+    domain: str
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,7 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
             to=email,
             category=Category.TRANSACTIONAL,
             user=user if getattr(user, "pk", None) else None,
-            language=get_language(),
+            language=translation.get_language(),
             subject=message.subject,
             body_text=message.body,
             body_html=html,
@@ -41,3 +53,33 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_reset_password_from_key_url(self, key):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        return super().render_mail(template_prefix, email, self._context_from_settings(context), headers=headers)
+
+    def _context_from_settings(self, context: dict) -> dict:
+        """Rebases every link allauth built from the request (e.g. the sign-up and reset links in
+        "unknown account" mails) onto SITE_URL, and names the site from settings."""
+        context = dict(context)
+        context["current_site"] = SiteFromSettings(name="Rally", domain=urlsplit(settings.SITE_URL).netloc)
+        request = context.get("request")
+        if request is None:
+            return context
+        request_host = request.get_host()
+        for key, value in context.items():
+            if isinstance(value, str) and value.startswith(("http://", "https://")):
+                parts = urlsplit(value)
+                if parts.netloc == request_host:
+                    context[key] = absolute_url(parts._replace(scheme="", netloc="").geturl())
+        return context
+
+    def save_user(self, request, user, form, commit=True):
+        # A supporter who signs up on the French pages gets their emails in French from the start.
+        language = translation.get_language() or ""
+        if language[:2] in User.Language.values:
+            user.language = language[:2]
+        return super().save_user(request, user, form, commit=commit)
+
+    def post_login(self, request, user, **kwargs):
+        user_activity_record(user=user)
+        return super().post_login(request, user, **kwargs)

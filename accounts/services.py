@@ -1,10 +1,12 @@
-"""Writes for accounts: email preferences with their consent trail."""
+"""Writes for accounts: profile, email preferences with their consent trail, and account deletion."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import override
 
 from .consent import WORDING
 from .models import ConsentRecord, EmailPreferences, User
+from .selectors import consent_records_for
 
 
 def consent_record(
@@ -13,7 +15,8 @@ def consent_record(
     """Adds one consent record; the wording is stored in the language it was shown in."""
     return ConsentRecord.objects.create(
         user=user,
-        email=email or (user.email if user else ""),
+        # Lower-cased, so a supporter's records are found by exact match (and the index) later.
+        email=(email or (user.email if user else "")).strip().lower(),
         topic=topic,
         granted=granted,
         value=value,
@@ -50,3 +53,56 @@ def preferences_update(
         for topic, granted, value in changes:
             consent_record(user=user, topic=topic, granted=granted, value=value, source=source)
     return preferences
+
+
+def profile_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    language: str,
+    country: str,
+    region: str,
+    postal_code: str,
+) -> User:
+    """Saves the supporter's own profile fields (already validated and normalised by the form)."""
+    user.first_name = first_name
+    user.last_name = last_name
+    user.language = language
+    user.country = country
+    user.region = region
+    user.postal_code = postal_code
+    user.save(update_fields=["first_name", "last_name", "language", "country", "region", "postal_code"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Saves the language the supporter picked in the switcher as their preference."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def user_activity_record(*, user: User) -> None:
+    """Notes that the supporter was here now (digests skip what they have already seen)."""
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(last_activity_at=now)
+    user.last_activity_at = now
+
+
+def consent_records_anonymise(*, user: User) -> int:
+    """Unlinks a departing supporter's consent records from them; the rows stay, counted but anonymous.
+
+    Proof of consent is only needed for someone we may still email, and we will never email them.
+    """
+    return consent_records_for(user).update(user=None, email="")
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Erases what every app holds about the supporter, then deletes the account, all or nothing."""
+    # Imported here because personal_data writes through this module (accounts' own erase).
+    from .personal_data import erase_personal_data
+
+    erase_personal_data(user)
+    user.delete()

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "django_countries",
     "accounts",
     "emails",
     "campaigns",
