@@ -4,7 +4,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,6 +43,11 @@ def healthz(request):
         "outbox": outbox_health() if database == "ok" else None,
     }
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says; point them at the real one.
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def csrf_failure(request, reason=""):
