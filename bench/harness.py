@@ -49,7 +49,8 @@ class Result:
     passed: bool
 
     def line(self) -> str:
-        return f"{self.name}: {self.value:,.1f} {self.unit} (target: {self.target}) {'PASS' if self.passed else 'FAIL'}"
+        figure = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
+        return f"{self.name}: {figure} {self.unit} (target: {self.target}) {'PASS' if self.passed else 'FAIL'}"
 
 
 def check(name: str, value: float, unit: str, *, at_least: float | None = None, under: float | None = None) -> Result:

@@ -43,7 +43,7 @@ def test_check_prints_the_figure_beside_its_target(capsys):
 
     assert capsys.readouterr().out.splitlines() == [
         "home_rps: 1,234.5 req/s (target: at least 1,000 req/s) PASS",
-        "home_p99: 61.0 ms (target: under 50 ms) FAIL",
+        "home_p99: 61 ms (target: under 50 ms) FAIL",
     ]
 
 
