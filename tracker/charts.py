@@ -16,8 +16,9 @@ BAR_AREA = 470  # the rest of the width holds the value written after the bar
 PADDING = 8
 
 
-def format_value(value: Decimal) -> str:
+def format_value(value: Decimal | int) -> str:
     """A figure's number in the active language's format, without needless decimals."""
+    value = Decimal(str(value))
     if value == value.to_integral_value():
         return number_format(value.quantize(Decimal(1)), decimal_pos=0, force_grouping=True)
     decimals = max(0, -value.normalize().as_tuple().exponent)
@@ -67,12 +68,13 @@ class Chart:
 def bar_chart(title: str, figures: list[Figure]) -> Chart:
     """Bars scaled to the largest value of the series; negative values draw no bar."""
     chart = Chart(title=title)
-    largest = max((figure.value for figure in figures), default=Decimal(0))
+    values = [Decimal(str(figure.value)) for figure in figures]
+    largest = max(values, default=Decimal(0))
     y = PADDING
-    for figure in figures:
+    for figure, value in zip(figures, values, strict=True):
         width = 0
-        if largest > 0 and figure.value > 0:
-            width = max(2, round(BAR_AREA * float(figure.value / largest)))
+        if largest > 0 and value > 0:
+            width = max(2, round(BAR_AREA * float(value / largest)))
         label = f"{figure.label} ({figure.jurisdiction}, {period_text(figure)})"
         chart.bars.append(
             Bar(

@@ -71,11 +71,12 @@ class Source(models.Model):
     def __str__(self):
         return f"{self.publisher}: {self.title}"
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        # Stripped before validation, so that a pasted address with a stray space is accepted.
         self.url = (self.url or "").strip()
         self.publisher = (self.publisher or "").strip()
         self.title = (self.title or "").strip()
+        super().clean_fields(exclude=exclude)
 
 
 class ReviewQuerySet(models.QuerySet):

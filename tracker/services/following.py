@@ -76,8 +76,10 @@ def _follow_user(*, review: Review, user: User, delivery: str, source: str) -> F
 def _send_confirmation(follow: Follow, now) -> None:
     follow.confirmation_sent_at = now
     follow.save(update_fields=["confirmation_sent_at"])
+    # The throttle (confirmation_sent_at, written in this transaction) decides whether to send;
+    # the key only has to be unique per send.
     email_enqueue(
-        key=f"tracker-follow-confirm:{follow.pk}:{int(now.timestamp())}",
+        key=f"tracker-follow-confirm:{follow.pk}:{now.isoformat()}",
         to=follow.email,
         category=Category.TRANSACTIONAL,
         template="tracker/email/follow_confirm",
