@@ -59,7 +59,7 @@ def _render_review(request, review: Review, *, preview: bool):
         "page": page,
         "preview": preview,
         "email_form": EmailFollowForm(),
-        "account_form": AccountFollowForm(initial={"delivery": page.follow.delivery if page.follow else None}),
+        "account_form": AccountFollowForm(initial={"delivery": page.follow.delivery} if page.follow else None),
         "consent_wording": _consent_wording(),
     }
     return render(request, "tracker/review.html", context)
@@ -205,11 +205,15 @@ def confirm(request, token):
     follow = Follow.objects.select_related("review").filter(token=follow_token).first() if follow_token else None
     if follow is None:
         return render(request, "tracker/follow_invalid.html", status=400)
-    if request.method == "POST" or follow.confirmed_at is not None:
-        follow = follow_confirm(
+    if follow.confirmed_at is not None:
+        return render(request, "tracker/follow_confirmed.html", {"review": follow.review})
+    if request.method == "POST":
+        confirmed = follow_confirm(
             token=token, source=follow_source(follow.review, "email confirmation link"), language=get_language()
         )
-        return render(request, "tracker/follow_confirmed.html", {"review": follow.review})
+        if confirmed is None:  # unfollowed between the two clicks
+            return render(request, "tracker/follow_invalid.html", status=400)
+        return render(request, "tracker/follow_confirmed.html", {"review": confirmed.review})
     return render(
         request,
         "tracker/follow_confirm.html",

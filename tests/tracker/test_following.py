@@ -219,3 +219,18 @@ def test_an_unconfirmed_follow_is_dropped_without_a_consent_record(review):
     Client(enforce_csrf_checks=True).post(reverse("tracker:unfollow", args=[unfollow_token(follow)]))
     assert not Follow.objects.exists()
     assert not ConsentRecord.objects.exists()
+
+
+def test_a_confirmation_link_for_a_withdrawn_follow_does_not_work(client, review):
+    follow = FollowFactory(review=review, confirmed_at=None)
+    token = confirm_token(follow)
+    follow.delete()
+    assert client.post(reverse("tracker:follow-confirm", args=[token])).status_code == 400
+
+
+def test_the_follow_form_offers_immediate_news_by_default(client, review):
+    client.force_login(UserFactory())
+    page = client.get(review.get_absolute_url()).content.decode()
+    immediate = re.search(r'<input[^>]*value="immediate"[^>]*>', page).group(0)
+    digest = re.search(r'<input[^>]*value="digest"[^>]*>', page).group(0)
+    assert "checked" in immediate and "checked" not in digest

@@ -45,3 +45,13 @@ def test_digest_developments_are_those_of_digest_only_follows_in_the_period():
     DevelopmentFactory(review=followed, published_at=now - datetime.timedelta(days=10))
     DevelopmentFactory(review=immediate, published_at=now - datetime.timedelta(days=1))
     assert list(digest_developments(user=user, since=now - datetime.timedelta(days=7), until=now)) == [inside]
+
+
+def test_the_headline_partial_renders_for_the_home_page():
+    from django.template.loader import render_to_string
+
+    review = ReviewFactory(title="Is the US still safe?")
+    DevelopmentFactory(review=review, title="Nearly 2,000 children")
+    html = render_to_string("tracker/_headline.html", {"headline": tracker_headline()})
+    assert "Is the US still safe?" in html and "Nearly 2,000 children" in html
+    assert render_to_string("tracker/_headline.html", {"headline": None}).strip() == ""

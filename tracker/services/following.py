@@ -7,6 +7,7 @@ it back are both written to accounts' consent records, with the exact wording sh
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -62,7 +63,9 @@ def _lift_tracker_unsubscribe(address: str) -> None:
 def _follow_user(*, review: Review, user: User, delivery: str, source: str) -> FollowOutcome:
     now = timezone.now()
     follow, created = Follow.objects.select_for_update().get_or_create(
-        review=review, user=user, defaults={"delivery": delivery, "language": user.language, "confirmed_at": now}
+        review=review,
+        user=user,
+        defaults={"delivery": delivery, "language": user.language or settings.LANGUAGE_CODE, "confirmed_at": now},
     )
     if created:
         _record(follow, granted=True, source=source)
