@@ -152,9 +152,7 @@ def review_page(*, review: Review, user=None) -> ReviewPage:
     counts: dict[str, int] = {}
     for factor in factors:
         counts[factor.assessment] = counts.get(factor.assessment, 0) + 1
-    follow = None
-    if user is not None and user.is_authenticated:
-        follow = Follow.objects.filter(review=review, user=user).first()
+    follow = follow_of(review=review, user=user) if user is not None else None
     return ReviewPage(
         review=review,
         status_history=list(review_status_history(review)),
@@ -167,6 +165,19 @@ def review_page(*, review: Review, user=None) -> ReviewPage:
         development_count=Development.objects.published().filter(review=review).count(),
         assessment_counts=counts,
     )
+
+
+def follow_by_token(follow_token: str | None) -> Follow | None:
+    """The follow a signed link names (the token read from the link), with its review."""
+    if not follow_token:
+        return None
+    return Follow.objects.select_related("review", "user").filter(token=follow_token).first()
+
+
+def follow_of(*, review: Review, user) -> Follow | None:
+    if not user.is_authenticated:
+        return None
+    return Follow.objects.select_related("review", "user").filter(review=review, user=user).first()
 
 
 def timeline(

@@ -191,7 +191,7 @@ def unfollow_signed_in(request, slug):
     review = _public_review(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(review.get_absolute_url())
-    follow = Follow.objects.filter(review=review, user=request.user).select_related("review", "user").first()
+    follow = selectors.follow_of(review=review, user=request.user)
     if follow is not None:
         follow_delete(follow=follow, source=follow_source(review, "unfollow button, signed in"))
     messages.success(request, _("You no longer follow this review."))
@@ -201,8 +201,7 @@ def unfollow_signed_in(request, slug):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """GET shows a button and changes nothing (mail scanners open links); POST confirms."""
-    follow_token = confirm_token_read(token)
-    follow = Follow.objects.select_related("review").filter(token=follow_token).first() if follow_token else None
+    follow = selectors.follow_by_token(confirm_token_read(token))
     if follow is None:
         return render(request, "tracker/follow_invalid.html", status=400)
     if follow.confirmed_at is not None:
@@ -229,7 +228,7 @@ def unfollow(request, token):
     follow_token = unfollow_token_read(token)
     if follow_token is None:
         return render(request, "tracker/unfollow_invalid.html", status=400)
-    follow = Follow.objects.select_related("review", "user").filter(token=follow_token).first()
+    follow = selectors.follow_by_token(follow_token)
     if follow is None:
         return render(request, "tracker/unfollow_done.html", {"review": None})
     if request.method == "POST":

@@ -359,3 +359,28 @@ def test_the_change_pages_link_to_the_previews(editor_client):
     preview = reverse("tracker:development-preview", args=[development.review.slug, development.pk])
     assert preview in page
     assert editor_client.get(preview).status_code == 200
+
+
+def test_every_tracker_admin_page_opens_for_an_editor(editor_client):
+    development = DevelopmentFactory()
+    factor = FactorFactory(review=development.review)
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:tracker_review_changelist"),
+        reverse("admin:tracker_review_add"),
+        reverse("admin:tracker_review_change", args=[development.review.pk]),
+        reverse("admin:tracker_factor_change", args=[factor.pk]),
+        reverse("admin:tracker_development_changelist"),
+        reverse("admin:tracker_development_add"),
+        reverse("admin:tracker_development_change", args=[development.pk]),
+        reverse("admin:tracker_figure_changelist"),
+        reverse("admin:tracker_figure_add"),
+        reverse("admin:tracker_statement_changelist"),
+        reverse("admin:tracker_statement_add"),
+        reverse("admin:tracker_source_changelist"),
+        reverse("admin:tracker_source_add"),
+        reverse("admin:tracker_notificationbatch_changelist"),
+        reverse("admin:autocomplete") + "?app_label=tracker&model_name=development_sources&field_name=source&term=Rep",
+    ]
+    for page in pages:
+        assert editor_client.get(page).status_code == 200, page

@@ -276,3 +276,17 @@ def test_user_markdown_cannot_inject_script(client, review):
     assert "alert(1)" not in page
     assert "onerror" not in page
     assert "javascript:" not in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tracker/united-states/developments/99999999999999999999999/",
+        "/tracker/united-states/developments/99999999999999999999999-title/",
+        "/tracker/no-such-review/",
+        "/tracker/no-such-review/timeline/",
+        "/tracker/no-such-review/feed/",
+    ],
+)
+def test_unknown_addresses_are_404_never_500(client, review, path):
+    assert client.get(path).status_code == 404
