@@ -351,3 +351,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVERS": [{"url": SITE_URL}],
 }
+
+# Tracker: followers' hourly news batches are written once their window has closed.
+CELERY_BEAT_SCHEDULE["tracker-notifications"] = {"task": "tracker.tasks.send_due_notifications", "schedule": 60.0}
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "TrackerAssessmentEnum": "tracker.models.Assessment",
+        "TrackerReviewStatusEnum": "tracker.models.Review.Status",
+    }
+)

@@ -1,0 +1,403 @@
+"""Demo content for `seed_demo`: Canada's review of the United States as a safe third country, as it
+stood in June 2018 (from the seed article, in our own words). Safe to run again: every piece is
+looked up by its natural key before it is created.
+
+The seed article does not give the original reports' addresses, so sources point to their
+publishers' sites; the article itself is cited beside each report it relays.
+"""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+
+from .models import Assessment, Development, Factor, Follow, Review, Source, Statement
+from .services import (
+    development_create,
+    development_publish,
+    factor_assess,
+    figure_create,
+    follow_create,
+    notification_batches_send_due,
+    review_create,
+    review_publish,
+    review_status_change,
+    source_create,
+    statement_create,
+)
+
+SLUG = "united-states"
+OTTAWA = ZoneInfo("America/Toronto")
+ARTICLE_DATE = date(2018, 6, 19)
+QUESTION_PERIOD = date(2018, 6, 18)  # "at Parliament Monday", the day before the article
+
+
+def _at_noon(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=OTTAWA)
+
+
+SOURCES = {
+    "article": {
+        "publisher": "Global Citizen",
+        "title": "Canada Will Track Trump's Border Policy to See if Asylum Seekers Are Still Safe in the US",
+        "url": "https://www.globalcitizen.org/en/",
+        "published_on": ARTICLE_DATE,
+    },
+    "cbc": {
+        "publisher": "CBC News",
+        "title": "Immigration minister on monitoring the U.S. asylum system under the Safe Third Country Agreement",
+        "url": "https://www.cbc.ca/news/politics",
+        "published_on": QUESTION_PERIOD,
+        "note": "Quoted by Global Citizen",
+    },
+    "ap": {
+        "publisher": "Associated Press",
+        "title": "Nearly 2,000 children separated from their families at the border in six weeks (DHS figures)",
+        "url": "https://apnews.com/",
+        "published_on": date(2018, 6, 15),
+        "note": "Department of Homeland Security figures, as reported by the Associated Press",
+    },
+    "cbsa": {
+        "publisher": "Canada Border Services Agency",
+        "title": "Minors detained in Canada, 1 April to 31 December 2017",
+        "url": "https://www.cbsa-asfc.gc.ca/",
+        "published_on": None,
+        "note": "Agency figures as reported by Global Citizen, June 2018",
+    },
+    "un": {
+        "publisher": "United Nations Office of the High Commissioner for Human Rights",
+        "title": "UN human rights office calls on the United States to stop separating migrant children "
+        "from their parents",
+        "url": "https://www.ohchr.org/",
+        "published_on": date(2018, 6, 5),
+    },
+}
+
+FACTORS = [
+    {
+        "paragraph": "a",
+        "title": "Party to the Refugee Convention and the Convention Against Torture",
+        "statutory_text": (
+            "Whether the country is a party to the Refugee Convention and to the Convention Against Torture."
+        ),
+        "assessment": Assessment.MEETS,
+        "summary": (
+            "The United States is bound by the Refugee Convention's core articles through the 1967 Protocol, "
+            "and is a party to the Convention Against Torture. Nothing reported in June 2018 changes that."
+        ),
+        "reason": "First assessment when the tracker opened: treaty status is unchanged.",
+    },
+    {
+        "paragraph": "b",
+        "title": "Policies and practices on refugee claims and on obligations under the Convention Against Torture",
+        "statutory_text": (
+            "The country's policies and practices with respect to claims under the Refugee Convention and with "
+            "respect to obligations under the Convention Against Torture."
+        ),
+        "assessment": Assessment.CONCERNS,
+        "summary": (
+            "Under the \u201czero tolerance\u201d policy, adults who cross the southern border irregularly are "
+            "prosecuted and their children held apart from them: nearly 2,000 children were separated in six "
+            "weeks of spring 2018. Critics in Parliament also point to narrower protection for people fleeing "
+            "domestic or gang violence. The minister said Canada will watch the effect on the US asylum system."
+        ),
+        "reason": "Family separations at the US\u2013Mexico border reported in June 2018 bear directly on how "
+        "asylum seekers are treated.",
+    },
+    {
+        "paragraph": "c",
+        "title": "Human rights record",
+        "statutory_text": "The country's human rights record.",
+        "assessment": Assessment.CONCERNS,
+        "summary": (
+            "The UN human rights office asked the United States to stop separating migrant families, calling the "
+            "practice a violation of children's rights."
+        ),
+        "reason": "The UN's call on the United States in June 2018.",
+    },
+    {
+        "paragraph": "d",
+        "title": "Party to a responsibility-sharing agreement with Canada",
+        "statutory_text": (
+            "Whether the country is party to an agreement with the Government of Canada for the purpose of "
+            "sharing responsibility with respect to claims for refugee protection."
+        ),
+        "assessment": Assessment.MEETS,
+        "summary": "The Safe Third Country Agreement has been in force between Canada and the United States since "
+        "29 December 2004.",
+        "reason": "First assessment when the tracker opened: the Agreement is in force.",
+    },
+]
+
+DEVELOPMENTS = [
+    {
+        "title": "UN human rights office asks the US to stop separating migrant families",
+        "kind": Development.Kind.INTERNATIONAL_BODY,
+        "occurred_on": date(2018, 6, 5),
+        "summary": (
+            "The United Nations' human rights office called on the United States to end the separation of "
+            "migrant children from their parents at its southern border, describing it as an ongoing violation "
+            "of human rights. On 18 June the UN High Commissioner for Human Rights called the policy "
+            "\u201cunconscionable\u201d, words NDP critic Jenny Kwan repeated in the House of Commons."
+        ),
+        "factors": ["b", "c"],
+        "sources": ["un", "article"],
+    },
+    {
+        "title": "Nearly 2,000 children separated from their parents at the US\u2013Mexico border in six weeks",
+        "kind": Development.Kind.STATISTIC,
+        "occurred_on": date(2018, 6, 15),
+        "summary": (
+            "Department of Homeland Security figures reported by the Associated Press show that nearly 2,000 "
+            "migrant children were separated from their parents between 19 April and 31 May 2018, under the "
+            "\u201czero tolerance\u201d policy that refers adults to criminal prosecution and holds their "
+            "children in detention centres that have been compared to prisons."
+        ),
+        "factors": ["b", "c"],
+        "sources": ["ap", "article"],
+    },
+    {
+        "title": "Minister: Canada will monitor whether the US still meets its obligations under the Agreement",
+        "kind": Development.Kind.OFFICIAL_STATEMENT,
+        "occurred_on": QUESTION_PERIOD,
+        "summary": (
+            "Immigration Minister Ahmed Hussen told CBC that Canada has to see how the changes affect the US "
+            "asylum system, to judge whether the United States still meets its international obligations and "
+            "those of the Safe Third Country Agreement. The government said Canada, the United States and the "
+            "UN refugee agency are reviewing the situation."
+        ),
+        "factors": ["b"],
+        "sources": ["cbc", "article"],
+    },
+    {
+        "title": "NDP MPs call for the Agreement to be suspended",
+        "kind": Development.Kind.OFFICIAL_STATEMENT,
+        "occurred_on": QUESTION_PERIOD,
+        "summary": (
+            "In question period, NDP immigration critic Jenny Kwan and the NDP's leader in Parliament, Guy "
+            "Caron, questioned whether the United States can still be considered safe for asylum seekers and "
+            "urged the government to suspend the Safe Third Country Agreement. Kwan also noted that US policy "
+            "no longer offers protection to people at risk of domestic or gang violence."
+        ),
+        "factors": ["b", "c"],
+        "sources": ["article"],
+    },
+    {
+        "title": "Prime minister answers in question period without condemning the US policy",
+        "kind": Development.Kind.GOVERNMENT_RESPONSE,
+        "occurred_on": QUESTION_PERIOD,
+        "summary": (
+            "Answering the NDP, Prime Minister Justin Trudeau said he would stand up for Canadians' values and "
+            "interests while keeping a constructive relationship with the United States, that Canada will keep "
+            "standing up for human rights around the world, and that the government would not \u201cplay "
+            "politics\u201d with the issue. He did not condemn the separations or announce any change to the "
+            "Agreement."
+        ),
+        "factors": ["b"],
+        "sources": ["article"],
+    },
+    {
+        "title": "155 minors detained in Canada in the last nine months of 2017",
+        "kind": Development.Kind.STATISTIC,
+        "occurred_on": ARTICLE_DATE,
+        "summary": (
+            "Canada tries to keep children out of immigration detention, but it happens: from 1 April to 31 "
+            "December 2017, 150 minors were detained with a parent or guardian and 5 without one, according to "
+            "the Canada Border Services Agency. The comparison shows how far the two countries' practices differ."
+        ),
+        "factors": ["b"],
+        "sources": ["cbsa", "article"],
+    },
+]
+
+FIGURES = [
+    {
+        "label": "Children separated from their parents at the US\u2013Mexico border",
+        "qualifier": "nearly",
+        "value": 2000,
+        "unit": "children",
+        "period_start": date(2018, 4, 19),
+        "period_end": date(2018, 5, 31),
+        "jurisdiction": "United States",
+        "factors": ["b", "c"],
+        "sources": ["ap", "article"],
+        "position": 1,
+    },
+    {
+        "label": "Minors detained with a parent or guardian",
+        "series": "Minors in immigration detention in Canada, April\u2013December 2017",
+        "value": 150,
+        "unit": "minors",
+        "period_start": date(2017, 4, 1),
+        "period_end": date(2017, 12, 31),
+        "jurisdiction": "Canada",
+        "sources": ["cbsa", "article"],
+        "position": 2,
+    },
+    {
+        "label": "Minors detained without a parent or guardian",
+        "series": "Minors in immigration detention in Canada, April\u2013December 2017",
+        "value": 5,
+        "unit": "minors",
+        "period_start": date(2017, 4, 1),
+        "period_end": date(2017, 12, 31),
+        "jurisdiction": "Canada",
+        "sources": ["cbsa", "article"],
+        "position": 3,
+    },
+]
+
+STATEMENTS = [
+    {
+        "speaker_name": "Ahmed Hussen",
+        "speaker_role": "Minister of Immigration, Refugees and Citizenship",
+        "speaker_party": "Liberal",
+        "said_on": QUESTION_PERIOD,
+        "quote": (
+            "We have to see the impact of these changes on the domestic asylum system in the US to see whether the "
+            "US continues to meet its obligations, not just to the international community, but also to the Safe "
+            "Third Country Agreement."
+        ),
+        "context": "Interview with CBC",
+        "stance": Statement.Stance.NEUTRAL,
+        "factors": ["b"],
+        "sources": ["cbc", "article"],
+    },
+    {
+        "speaker_name": "Jenny Kwan",
+        "speaker_role": "NDP immigration critic",
+        "speaker_party": "NDP",
+        "said_on": QUESTION_PERIOD,
+        "quote": "If Canada does not step up, then we are complicit.",
+        "context": "Question period, House of Commons",
+        "stance": Statement.Stance.SUPPORTS_SUSPENSION,
+        "factors": ["b", "c"],
+        "sources": ["article"],
+    },
+    {
+        "speaker_name": "Justin Trudeau",
+        "speaker_role": "Prime Minister",
+        "speaker_party": "Liberal",
+        "said_on": QUESTION_PERIOD,
+        "quote": "What we will not do is play politics with this.",
+        "context": "Question period, House of Commons",
+        "stance": Statement.Stance.NEUTRAL,
+        "factors": ["b"],
+        "sources": ["article"],
+    },
+]
+
+
+def _sources() -> dict[str, Source]:
+    found = {}
+    for key, fields in SOURCES.items():
+        source = Source.objects.filter(url=fields["url"], title=fields["title"]).first()
+        found[key] = source or source_create(**fields)
+    return found
+
+
+def _review() -> Review:
+    review = Review.objects.filter(slug=SLUG).first()
+    if review is not None:
+        return review
+    review = review_create(
+        slug=SLUG,
+        title="Is the United States still a safe third country?",
+        country_name="United States",
+        country_code="US",
+        agreement="Canada\u2013United States Safe Third Country Agreement",
+        agreement_in_force_on=date(2004, 12, 29),
+        legal_basis="Immigration and Refugee Protection Act, s. 102(3)",
+        legal_basis_url="https://laws-lois.justice.gc.ca/eng/acts/I-2.5/section-102.html",
+        summary=(
+            "Under the Safe Third Country Agreement, people who reach the Canada\u2013US land border must "
+            "generally claim refugee protection in the first of the two countries they arrived in. The "
+            "Immigration and Refugee Protection Act requires a **continuing review** of each designated "
+            "country against four factors.\n\n"
+            "In June 2018, after the US \u201czero tolerance\u201d policy separated thousands of migrant "
+            "children from their parents, the government said it would track whether the United States still "
+            "meets its obligations, while critics called for the Agreement to be suspended."
+        ),
+        status=Review.Status.DESIGNATED,
+        status_effective_on=date(2004, 12, 29),
+        status_reason="The Agreement came into force and the United States was designated a safe third country.",
+    )
+    review_status_change(
+        review=review,
+        status=Review.Status.UNDER_REVIEW,
+        effective_on=QUESTION_PERIOD,
+        reason="The immigration minister said Canada will watch the effect of US border policy on its asylum "
+        "system, and whether the US still meets its obligations under the Agreement.",
+    )
+    review_status_change(
+        review=review,
+        status=Review.Status.SUSPENSION_CALLED_FOR,
+        effective_on=QUESTION_PERIOD,
+        reason="NDP MPs Jenny Kwan and Guy Caron called in the House of Commons for the Agreement to be suspended.",
+    )
+    review_publish(review=review, now=_at_noon(ARTICLE_DATE))
+    return review
+
+
+def _factors(review: Review) -> dict[str, Factor]:
+    factors = {}
+    for position, fields in enumerate(FACTORS, start=1):
+        factor, created = Factor.objects.get_or_create(
+            review=review,
+            paragraph=fields["paragraph"],
+            defaults={"title": fields["title"], "statutory_text": fields["statutory_text"], "position": position},
+        )
+        if created:
+            factor_assess(
+                factor=factor,
+                assessment=fields["assessment"],
+                summary=fields["summary"],
+                reason=fields["reason"],
+                at=_at_noon(ARTICLE_DATE),
+            )
+        factors[fields["paragraph"]] = factor
+    return factors
+
+
+def seed(*, create_users: bool, stdout) -> None:
+    sources = _sources()
+    review = _review()
+    factors = _factors(review)
+    for fields in DEVELOPMENTS:
+        if review.developments.filter(title=fields["title"]).exists():
+            continue
+        development = development_create(
+            review=review,
+            kind=fields["kind"],
+            title=fields["title"],
+            summary=fields["summary"],
+            occurred_on=fields["occurred_on"],
+            sources=[sources[key] for key in fields["sources"]],
+            factors=[factors[paragraph] for paragraph in fields["factors"]],
+        )
+        development_publish(development=development, now=_at_noon(fields["occurred_on"]))
+    for fields in FIGURES:
+        if review.figures.filter(label=fields["label"]).exists():
+            continue
+        figure_create(
+            review=review,
+            **{key: value for key, value in fields.items() if key not in ("factors", "sources")},
+            sources=[sources[key] for key in fields["sources"]],
+            factors=[factors[paragraph] for paragraph in fields.get("factors", [])],
+        )
+    for fields in STATEMENTS:
+        if review.statements.filter(speaker_name=fields["speaker_name"], quote=fields["quote"]).exists():
+            continue
+        statement_create(
+            review=review,
+            **{key: value for key, value in fields.items() if key not in ("factors", "sources")},
+            sources=[sources[key] for key in fields["sources"]],
+            factors=[factors[paragraph] for paragraph in fields["factors"]],
+        )
+    # The 2018 news is history, not news: close its batches before anyone follows.
+    notification_batches_send_due()
+    if create_users:
+        supporter = get_user_model().objects.filter(email="supporter@example.org").first()
+        if supporter is not None and not Follow.objects.filter(review=review, user=supporter).exists():
+            follow_create(review=review, user=supporter, source="seed_demo")
+    stdout.write(f"Tracker demo ready: {review.get_absolute_url()}")
