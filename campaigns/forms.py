@@ -75,6 +75,7 @@ class SignatureForm(forms.Form):
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template adds the token, except in the embed
         self.helper.layout = Layout(
             Div(
                 Div("first_name", css_class="col-sm-6"),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -45,4 +47,7 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     region = "ON"
     postal_code = "K1A 0B1"
     status = Signature.Status.CONFIRMED
-    confirmed_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyAttribute(lambda s: timezone.now() if s.status == Signature.Status.CONFIRMED else None)
+    expires_at = factory.LazyAttribute(
+        lambda s: timezone.now() + timedelta(days=14) if s.status == Signature.Status.PENDING else None
+    )
