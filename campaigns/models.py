@@ -39,7 +39,7 @@ class Campaign(models.Model):
     featured = models.BooleanField(_("featured"), default=False, help_text=_("Shown first on the home page."))
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower comes first."))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -54,6 +54,11 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaigns:campaign-detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.LIVE and self.published_at is None:
+            self.published_at = timezone.now()
 
 
 class ActionQuerySet(models.QuerySet):
@@ -112,7 +117,7 @@ class Action(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower comes first."))
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ActionQuerySet.as_manager()
@@ -144,10 +149,13 @@ class Action(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.slug in RESERVED_ACTION_SLUGS:
-            raise ValidationError({"slug": _("This address is reserved; choose another slug.")})
+            errors["slug"] = _("This address is reserved; choose another slug.")
         if self.kind == self.Kind.PLEDGE and self.target:
-            raise ValidationError({"target": _("A pledge is a supporter's own commitment: leave this empty.")})
+            errors["target"] = _("A pledge is a supporter's own commitment: leave this empty.")
+        if errors:
+            raise ValidationError(errors)
         # Closing by hand in the admin records when; reopening forgets it.
         if self.status == self.Status.CLOSED and self.closed_at is None:
             self.closed_at = timezone.now()
