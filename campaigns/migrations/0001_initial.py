@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,190 +15,394 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='The page is /act/<slug>/.', max_length=80, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('petition', 'Petition'), ('pledge', 'Pledge'), ('letter', 'Letter')], default='petition', max_length=16, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.CharField(help_text='One or two sentences for lists and shares.', max_length=300, verbose_name='summary')),
-                ('ask', models.TextField(help_text="Markdown: the petition's text, or what supporters pledge to do.", verbose_name='what is asked')),
-                ('target', models.CharField(blank=True, help_text='Who is asked, e.g. the Government of Canada. Pledges have none.', max_length=200, verbose_name='addressed to')),
-                ('goal', models.PositiveIntegerField(blank=True, help_text='Leave empty for no goal.', null=True, verbose_name='goal')),
-                ('points', models.PositiveSmallIntegerField(default=10, help_text='What taking this action is worth to a supporter.', verbose_name='points')),
-                ('ask_country', models.CharField(choices=[('hidden', 'Not asked'), ('optional', 'Asked, optional'), ('required', 'Asked, required')], default='required', max_length=8, verbose_name='country field')),
-                ('ask_postal_code', models.CharField(choices=[('hidden', 'Not asked'), ('optional', 'Asked, optional'), ('required', 'Asked, required')], default='optional', max_length=8, verbose_name='postal code field')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('live', 'Live'), ('closed', 'Closed')], default='draft', max_length=16, verbose_name='status')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.', verbose_name='position')),
-                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='closes at')),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The page is /act/<slug>/.", max_length=80, unique=True, verbose_name="slug"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("petition", "Petition"), ("pledge", "Pledge"), ("letter", "Letter")],
+                        default="petition",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="One or two sentences for lists and shares.", max_length=300, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "ask",
+                    models.TextField(
+                        help_text="Markdown: the petition's text, or what supporters pledge to do.",
+                        verbose_name="what is asked",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who is asked, e.g. the Government of Canada. Pledges have none.",
+                        max_length=200,
+                        verbose_name="addressed to",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Leave empty for no goal.", null=True, verbose_name="goal"
+                    ),
+                ),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(
+                        default=10, help_text="What taking this action is worth to a supporter.", verbose_name="points"
+                    ),
+                ),
+                (
+                    "ask_country",
+                    models.CharField(
+                        choices=[
+                            ("hidden", "Not asked"),
+                            ("optional", "Asked, optional"),
+                            ("required", "Asked, required"),
+                        ],
+                        default="required",
+                        max_length=8,
+                        verbose_name="country field",
+                    ),
+                ),
+                (
+                    "ask_postal_code",
+                    models.CharField(
+                        choices=[
+                            ("hidden", "Not asked"),
+                            ("optional", "Asked, optional"),
+                            ("required", "Asked, required"),
+                        ],
+                        default="optional",
+                        max_length=8,
+                        verbose_name="postal code field",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("live", "Live"), ("closed", "Closed")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Lower comes first.", verbose_name="position"
+                    ),
+                ),
+                ("closes_at", models.DateTimeField(blank=True, null=True, verbose_name="closes at")),
+                ("closed_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="closed at")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'action',
-                'verbose_name_plural': 'actions',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "action",
+                "verbose_name_plural": "actions",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.CharField(help_text='One or two sentences for lists and shares.', max_length=300, verbose_name='summary')),
-                ('story', models.TextField(blank=True, help_text='Markdown. Scripts and styles are removed.', verbose_name='story')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('live', 'Live'), ('archived', 'Archived')], default='draft', max_length=16, verbose_name='status')),
-                ('featured', models.BooleanField(default=False, help_text='Shown first on the home page.', verbose_name='featured')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.', verbose_name='position')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="One or two sentences for lists and shares.", max_length=300, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "story",
+                    models.TextField(
+                        blank=True, help_text="Markdown. Scripts and styles are removed.", verbose_name="story"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("live", "Live"), ("archived", "Archived")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "featured",
+                    models.BooleanField(
+                        default=False, help_text="Shown first on the home page.", verbose_name="featured"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Lower comes first.", verbose_name="position"
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="published")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-featured', 'position', '-published_at', 'pk'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-featured", "position", "-published_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ActionCount',
+            name="ActionCount",
             fields=[
-                ('action', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='count_row', serialize=False, to='campaigns.action')),
-                ('count', models.IntegerField(default=0)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "action",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="count_row",
+                        serialize=False,
+                        to="campaigns.action",
+                    ),
+                ),
+                ("count", models.IntegerField(default=0)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'action count',
-                'verbose_name_plural': 'action counts',
+                "verbose_name": "action count",
+                "verbose_name_plural": "action counts",
             },
         ),
         migrations.AddField(
-            model_name='action',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='campaigns.campaign'),
+            model_name="action",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="actions", to="campaigns.campaign"
+            ),
         ),
         migrations.CreateModel(
-            name='CountDelta',
+            name="CountDelta",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(blank=True, max_length=2)),
-                ('region', models.CharField(blank=True, max_length=2)),
-                ('delta', models.SmallIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.action')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("country", models.CharField(blank=True, max_length=2)),
+                ("region", models.CharField(blank=True, max_length=2)),
+                ("delta", models.SmallIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="campaigns.action"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pending count change',
-                'verbose_name_plural': 'pending count changes',
+                "verbose_name": "pending count change",
+                "verbose_name_plural": "pending count changes",
             },
         ),
         migrations.CreateModel(
-            name='CountHistory',
+            name="CountHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hour', models.DateTimeField()),
-                ('count', models.IntegerField()),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='count_history', to='campaigns.action')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hour", models.DateTimeField()),
+                ("count", models.IntegerField()),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="count_history", to="campaigns.action"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hourly count',
-                'verbose_name_plural': 'hourly counts',
-                'ordering': ['action', 'hour'],
+                "verbose_name": "hourly count",
+                "verbose_name_plural": "hourly counts",
+                "ordering": ["action", "hour"],
             },
         ),
         migrations.CreateModel(
-            name='RegionCount',
+            name="RegionCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(blank=True, max_length=2)),
-                ('region', models.CharField(blank=True, max_length=2)),
-                ('count', models.IntegerField(default=0)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='region_counts', to='campaigns.action')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("country", models.CharField(blank=True, max_length=2)),
+                ("region", models.CharField(blank=True, max_length=2)),
+                ("count", models.IntegerField(default=0)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="region_counts", to="campaigns.action"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'count by region',
-                'verbose_name_plural': 'counts by region',
+                "verbose_name": "count by region",
+                "verbose_name_plural": "counts by region",
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('email', models.EmailField(help_text='As typed, trimmed.', max_length=254, verbose_name='email address')),
-                ('email_normalised', models.CharField(max_length=254, verbose_name='normalised email address')),
-                ('country', models.CharField(blank=True, max_length=2, verbose_name='country')),
-                ('region', models.CharField(blank=True, max_length=2, verbose_name='province, territory or state')),
-                ('postal_code', models.CharField(blank=True, max_length=10, verbose_name='postal code')),
-                ('opt_in', models.BooleanField(default=False, verbose_name='opted in to updates')),
-                ('language', models.CharField(default='en', max_length=8, verbose_name='language')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for email confirmation'), ('confirmed', 'Confirmed'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired unconfirmed'), ('invalid', 'Invalidated by staff'), ('fraud', 'Suspected fraud')], default='pending', max_length=16, verbose_name='status')),
-                ('status_reason', models.CharField(blank=True, max_length=200, verbose_name='why suspected or invalidated')),
-                ('ip_hash', models.CharField(blank=True, max_length=64, verbose_name='IP address hash')),
-                ('emails_sent', models.PositiveSmallIntegerField(default=0, verbose_name='emails sent')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='signed')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmation expires')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
-                ('erased_at', models.DateTimeField(blank=True, null=True, verbose_name='personal data erased')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='campaigns.action')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='signatures', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                (
+                    "email",
+                    models.EmailField(help_text="As typed, trimmed.", max_length=254, verbose_name="email address"),
+                ),
+                ("email_normalised", models.CharField(max_length=254, verbose_name="normalised email address")),
+                ("country", models.CharField(blank=True, max_length=2, verbose_name="country")),
+                ("region", models.CharField(blank=True, max_length=2, verbose_name="province, territory or state")),
+                ("postal_code", models.CharField(blank=True, max_length=10, verbose_name="postal code")),
+                ("opt_in", models.BooleanField(default=False, verbose_name="opted in to updates")),
+                ("language", models.CharField(default="en", max_length=8, verbose_name="language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for email confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("withdrawn", "Withdrawn"),
+                            ("expired", "Expired unconfirmed"),
+                            ("invalid", "Invalidated by staff"),
+                            ("fraud", "Suspected fraud"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="why suspected or invalidated"),
+                ),
+                ("ip_hash", models.CharField(blank=True, max_length=64, verbose_name="IP address hash")),
+                ("emails_sent", models.PositiveSmallIntegerField(default=0, verbose_name="emails sent")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="signed")),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmation expires")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn")),
+                ("erased_at", models.DateTimeField(blank=True, null=True, verbose_name="personal data erased")),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="signatures", to="campaigns.action"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="signatures",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'verbose_name_plural': 'signatures',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "signature",
+                "verbose_name_plural": "signatures",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('slug__in', ('confirm', 'withdraw')), _negated=True), name='campaigns_action_slug_not_reserved'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("slug__in", ("confirm", "withdraw")), _negated=True),
+                name="campaigns_action_slug_not_reserved",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'pledge'), _negated=True), ('target', ''), _connector='OR'), name='campaigns_action_pledge_has_no_target'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(models.Q(("kind", "pledge"), _negated=True), ("target", ""), _connector="OR"),
+                name="campaigns_action_pledge_has_no_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('goal__isnull', True), ('goal__gt', 0), _connector='OR'), name='campaigns_action_goal_positive'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("goal__isnull", True), ("goal__gt", 0), _connector="OR"),
+                name="campaigns_action_goal_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), ('closed_at__isnull', False), _connector='OR'), name='campaigns_action_closed_has_date'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "closed"), _negated=True), ("closed_at__isnull", False), _connector="OR"
+                ),
+                name="campaigns_action_closed_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='countdelta',
-            constraint=models.CheckConstraint(condition=models.Q(('delta__in', [1, -1])), name='campaigns_countdelta_unit'),
+            model_name="countdelta",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("delta__in", [1, -1])), name="campaigns_countdelta_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='counthistory',
-            constraint=models.UniqueConstraint(fields=('action', 'hour'), name='campaigns_counthistory_unique'),
+            model_name="counthistory",
+            constraint=models.UniqueConstraint(fields=("action", "hour"), name="campaigns_counthistory_unique"),
         ),
         migrations.AddConstraint(
-            model_name='regioncount',
-            constraint=models.UniqueConstraint(fields=('action', 'country', 'region'), name='campaigns_regioncount_unique'),
+            model_name="regioncount",
+            constraint=models.UniqueConstraint(
+                fields=("action", "country", "region"), name="campaigns_regioncount_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['action', 'status', '-confirmed_at'], name='campaigns_sig_public_idx'),
+            model_name="signature",
+            index=models.Index(fields=["action", "status", "-confirmed_at"], name="campaigns_sig_public_idx"),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['status', 'expires_at'], name='campaigns_sig_expiry_idx'),
+            model_name="signature",
+            index=models.Index(fields=["status", "expires_at"], name="campaigns_sig_expiry_idx"),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('action', 'email_normalised'), name='campaigns_signature_once_per_address'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("action", "email_normalised"), name="campaigns_signature_once_per_address"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'confirmed'), _negated=True), ('confirmed_at__isnull', False), _connector='OR'), name='campaigns_signature_confirmed_has_date'),
+            model_name="signature",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "confirmed"), _negated=True), ("confirmed_at__isnull", False), _connector="OR"
+                ),
+                name="campaigns_signature_confirmed_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'pending'), _negated=True), ('expires_at__isnull', False), _connector='OR'), name='campaigns_signature_pending_expires'),
+            model_name="signature",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "pending"), _negated=True), ("expires_at__isnull", False), _connector="OR"
+                ),
+                name="campaigns_signature_pending_expires",
+            ),
         ),
     ]

@@ -114,7 +114,9 @@ def test_the_action_change_form_can_close_and_reopen(client, action):
         "ask_postal_code": "optional",
         "position": "0",
     }
-    assert client.post(f"/admin/campaigns/action/{action.pk}/change/", {**fields, "status": "closed"}).status_code == 302
+    assert (
+        client.post(f"/admin/campaigns/action/{action.pk}/change/", {**fields, "status": "closed"}).status_code == 302
+    )
     action.refresh_from_db()
     assert action.closed_at is not None
     assert client.post(f"/admin/campaigns/action/{action.pk}/change/", {**fields, "status": "live"}).status_code == 302

@@ -12,8 +12,8 @@ from campaigns.services import (
     signature_confirm,
     signatures_expire,
 )
-from campaigns.tokens import CONFIRM, WITHDRAW, signature_token
 from campaigns.tasks import expire_signatures
+from campaigns.tokens import CONFIRM, WITHDRAW, signature_token
 
 from .conftest import counted, link_from
 from .factories import SignatureFactory

@@ -4,8 +4,8 @@ import pytest
 
 from campaigns import personal_data
 from campaigns.models import Signature
-from campaigns.services import count_change, counts_fold, counts_reconcile
 from campaigns.selectors import action_count
+from campaigns.services import count_change, counts_fold, counts_reconcile
 from tests.accounts.factories import UserFactory
 
 from .factories import ActionFactory, SignatureFactory

@@ -284,7 +284,13 @@ def test_sign_post_query_count_is_small_and_constant(client, action, django_asse
         with django_assert_max_num_queries(12):
             response = client.post(
                 f"/act/{action.slug}/",
-                {"first_name": "Ana", "last_name": "P", "email": f"a{number}@example.org", "country": "CA", "opt_in": "on"},
+                {
+                    "first_name": "Ana",
+                    "last_name": "P",
+                    "email": f"a{number}@example.org",
+                    "country": "CA",
+                    "opt_in": "on",
+                },
             )
         assert response.status_code == 200
     with django_assert_max_num_queries(12):
