@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 
+MAX_LENGTH = 254
 # googlemail.com is the same mailbox as gmail.com.
 _DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
@@ -21,7 +22,12 @@ def normalise_email(address: str) -> str:
     if domain in insensitive:
         local = local.split("+", 1)[0].replace(".", "")
         domain = _DOMAIN_ALIASES.get(domain, domain)
-    return f"{local}@{domain}"
+    normalised = f"{local}@{domain}"
+    if len(normalised) > MAX_LENGTH:
+        # Case folding can lengthen some international domains ("ß" becomes "ss"); a digest keeps
+        # the value within the column and still the same for the same mailbox.
+        return "sha256:" + hashlib.sha256(normalised.encode()).hexdigest()
+    return normalised
 
 
 def email_domain(address: str) -> str:
