@@ -104,6 +104,10 @@ def _over_limit(limit: Limit, hashed_ip: str) -> bool:
         # The key expired between add and incr: this is the window's first attempt.
         cache.set(key, 1, timeout=limit.window_seconds + 5)
         attempts = 1
+    if not isinstance(attempts, int):
+        # The shared cache is down (django-redis then answers None): the honeypot, block-lists
+        # and the email confirmation still stand, so signing stays open rather than failing.
+        return False
     return attempts > limit.count
 
 

@@ -21,6 +21,9 @@ from ..models import Action, ActionCount, CountDelta, CountHistory, RegionCount,
 
 logger = logging.getLogger(__name__)
 
+# A change asks for a fold this soon: counts follow within a second or two, and a burst of changes
+# to one action still makes about one fold per second.
+FOLD_KICK_SECONDS = 1
 FOLD_BATCH_SIZE = 2000
 FOLD_MAX_BATCHES = 50
 # Statements stay well under SQLite's bound-parameter limit.
@@ -54,11 +57,11 @@ def fold_soon(*, action_id: int) -> None:
     from ..tasks import fold_action_counts
 
     key = fold_pending_key(action_id)
-    delay = settings.COUNT_DELAY_SECONDS
-    if not cache.add(key, 1, timeout=max(2 * delay, 2)):
+    # Expires on its own if the request is lost, so a later change asks again.
+    if not cache.add(key, 1, timeout=max(settings.COUNT_DELAY_SECONDS, 2)):
         return
     try:
-        fold_action_counts.apply_async(kwargs={"action_id": action_id}, countdown=delay, retry=False)
+        fold_action_counts.apply_async(kwargs={"action_id": action_id}, countdown=FOLD_KICK_SECONDS, retry=False)
     except Exception:
         cache.delete(key)
         logger.warning("Could not queue a count fold for action %s; the periodic fold will", action_id, exc_info=True)

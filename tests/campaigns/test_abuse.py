@@ -113,3 +113,10 @@ def test_repeat_posts_from_a_tripped_ip_send_no_email_about_an_existing_signatur
     settings.SIGNING_BLOCKED_NETWORKS = ["192.0.2.0/24"]
     sign(action, ip="192.0.2.99")
     assert len(mail.outbox) == 1
+
+
+def test_limits_fail_open_when_the_cache_is_down(monkeypatch, settings):
+    settings.SIGNING_BURST_LIMIT = 1
+    monkeypatch.setattr("campaigns.abuse.cache.add", lambda *args, **kwargs: False)
+    monkeypatch.setattr("campaigns.abuse.cache.incr", lambda *args, **kwargs: None)
+    assert [signing_verdict(ip_address="192.0.2.1", email="a@example.org") for _ in range(3)] == ["", "", ""]
