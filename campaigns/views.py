@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_safe, require_http_methods, require_POST
 
 from accounts.adapters import absolute_url
 
@@ -24,17 +24,17 @@ from .sharing import action_share_url, share_links
 from .tokens import CONFIRM, WITHDRAW
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html", {"campaigns": selectors.campaigns_live()})
 
 
-@require_GET
+@require_safe
 def campaign_list(request):
     return render(request, "campaigns/campaign_list.html", {"campaigns": selectors.campaigns_live()})
 
 
-@require_GET
+@require_safe
 def campaign_detail(request, slug):
     campaign = selectors.campaign_public(slug)
     if campaign is None:
@@ -162,7 +162,7 @@ def action_embed(request, slug):
     return _frameable(render(request, "campaigns/action_embed.html", _action_context(request, action, embed=True)))
 
 
-@require_GET
+@require_safe
 def action_signatures(request, slug):
     action = selectors.action_for_page(slug)
     if action is None:
@@ -226,7 +226,7 @@ def signature_withdraw_view(request, token):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_actions(request):
     return render(request, "campaigns/my_actions.html", selectors.my_actions(request.user))
 

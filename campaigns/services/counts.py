@@ -167,9 +167,15 @@ def _expected_counts(action_id: int) -> dict[tuple[str, str], int]:
 
 @transaction.atomic
 def _reconcile_action(action_id: int) -> list[dict]:
+    # Every row that may need correcting exists before any lock is taken: creating one later could
+    # wait on a fold's uncommitted insert while that fold waits on our lock.
     ActionCount.objects.bulk_create([ActionCount(action_id=action_id)], ignore_conflicts=True)
-    # Locking the count rows first (the order counts_fold uses) holds folds of this action off
-    # until the comparison is done.
+    RegionCount.objects.bulk_create(
+        [RegionCount(action_id=action_id, country=c, region=r) for c, r in sorted(_expected_counts(action_id))],
+        ignore_conflicts=True,
+    )
+    # Locking the count rows (in the order counts_fold uses) holds folds of this action off until
+    # the comparison is done; the recount below then sees exactly the deltas they have not folded.
     stored_total = ActionCount.objects.select_for_update().get(action_id=action_id).count
     stored = {
         (row.country, row.region): row.count
@@ -181,9 +187,12 @@ def _reconcile_action(action_id: int) -> list[dict]:
         want, have = expected.get(place, 0), stored.get(place, 0)
         if want == have:
             continue
-        RegionCount.objects.update_or_create(
-            action_id=action_id, country=place[0], region=place[1], defaults={"count": want}
-        )
+        if place not in stored:
+            # A place first seen between the two recounts (rare): its row is made now.
+            RegionCount.objects.bulk_create(
+                [RegionCount(action_id=action_id, country=place[0], region=place[1])], ignore_conflicts=True
+            )
+        RegionCount.objects.filter(action_id=action_id, country=place[0], region=place[1]).update(count=want)
         corrections.append(
             {"action_id": action_id, "country": place[0], "region": place[1], "stored": have, "actual": want}
         )

@@ -157,3 +157,19 @@ def test_parallel_folders_fold_each_delta_exactly_once():
     assert ActionCount.objects.get(action=action).count == 3000
     assert dict(RegionCount.objects.filter(action=action).values_list("region", "count")) == {"ON": 1500, "QC": 1500}
     assert counts_reconcile() == []
+
+
+def test_reconciling_while_supporters_sign_and_folds_run_finds_no_false_drift():
+    action = ActionFactory()
+    jobs = []
+    for number in range(80):
+        jobs.append(sign_and_confirm(action, number, f"r{number}@example.org"))
+        if number % 8 == 0:
+            jobs.append(counts_fold)
+            jobs.append(counts_reconcile)
+    results = run_together(jobs)
+    reported = [item for result in results if isinstance(result, list) for item in result]
+    assert reported == []  # nothing drifted, so a correct recount corrects nothing
+    counts_fold()
+    assert ActionCount.objects.get(action=action).count == 80
+    assert counts_reconcile() == []
