@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.adapters import absolute_url
+
 from .addresses import erased_placeholder
 from .models import Signature
 from .selectors import signatures_of
@@ -15,7 +17,7 @@ def export(user) -> dict:
         "signatures": [
             {
                 "action": signature.action.title,
-                "action_url": signature.action.get_absolute_url(),
+                "action_url": absolute_url(signature.action.get_absolute_url()),
                 "kind": signature.action.kind,
                 "campaign": signature.action.campaign.title,
                 "status": signature.status,
