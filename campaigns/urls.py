@@ -6,4 +6,14 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("campaigns/", views.campaign_list, name="campaign-list"),
+    path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),
+    # Before act/<slug>/...: "confirm" and "withdraw" are reserved action slugs.
+    path("act/confirm/<str:token>/", views.signature_confirm_view, name="signature-confirm"),
+    path("act/withdraw/<str:token>/", views.signature_withdraw_view, name="signature-withdraw"),
+    path("act/<slug:slug>/", views.action_detail, name="action-detail"),
+    path("act/<slug:slug>/signatures/", views.action_signatures, name="action-signatures"),
+    path("act/<slug:slug>/embed/", views.action_embed, name="action-embed"),
+    path("my/actions/", views.my_actions, name="my-actions"),
+    path("my/actions/<int:signature_id>/withdraw/", views.my_action_withdraw, name="my-action-withdraw"),
 ]

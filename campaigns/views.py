@@ -1,7 +1,242 @@
-"""Public campaign pages."""
+"""Public campaign pages, the action form (also embeddable), confirmation and "My actions"."""
 
-from django.shortcuts import render
+from urllib.parse import urlsplit
+
+from csp.constants import SELF
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.adapters import absolute_url
+
+from . import selectors
+from .abuse import client_ip
+from .forms import SignatureForm
+from .models import Action, Signature
+from .services import ActionNotOpen, signature_confirm, signature_create, signature_withdraw
+from .sharing import action_share_url, share_links
+from .tokens import CONFIRM, WITHDRAW
 
 
+@require_safe
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"campaigns": selectors.campaigns_live()})
+
+
+@require_safe
+def campaign_list(request):
+    return render(request, "campaigns/campaign_list.html", {"campaigns": selectors.campaigns_live()})
+
+
+@require_safe
+def campaign_detail(request, slug):
+    campaign = selectors.campaign_public(slug)
+    if campaign is None:
+        return render(request, "404.html", status=404)
+    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign})
+
+
+def _initial(user) -> dict:
+    initial = {"country": settings.SIGNATURE_DEFAULT_COUNTRY}
+    if user.is_authenticated:
+        initial.update(
+            first_name=user.first_name,
+            last_name=user.last_name,
+            email=user.email,
+            country=user.country or settings.SIGNATURE_DEFAULT_COUNTRY,
+            postal_code=user.postal_code,
+        )
+    return initial
+
+
+def _action_context(request, action: Action, form=None, *, embed: bool = False) -> dict:
+    is_open = action.is_open()
+    if form is None and is_open:
+        form = SignatureForm(action=action, initial=_initial(request.user))
+    return {
+        "action": action,
+        "campaign": action.campaign,
+        "progress": selectors.action_progress(action),
+        "recent_signers": [] if embed else selectors.recent_signers(action),
+        "form": form,
+        "is_open": is_open,
+        "closed_at": action.effective_closed_at(),
+        "share_url": action_share_url(action),
+        "share_links": share_links(action),
+        "embed": embed,
+    }
+
+
+def _unavailable(request, *, embed: bool = False):
+    template = "campaigns/embed_unavailable.html" if embed else "campaigns/action_unavailable.html"
+    return render(request, template, status=404)
+
+
+def _sign(request, action: Action, *, embed: bool, user):
+    """Validates the form and hands it to signature_create; every outcome renders the same page."""
+    page = "campaigns/action_embed.html" if embed else "campaigns/action_detail.html"
+    if not action.is_open():
+        context = _action_context(request, action, embed=embed)
+        context["not_recorded"] = True
+        return render(request, page, context, status=409)
+    form = SignatureForm(request.POST, action=action)
+    if not form.is_valid():
+        return render(request, page, _action_context(request, action, form, embed=embed), status=400)
+    try:
+        result = signature_create(
+            action=action,
+            **form.signature_details(),
+            user=user,
+            ip_address=client_ip(request),
+            honeypot=form.cleaned_data["website"],
+            language=get_language(),
+            source_url=absolute_url(action.get_absolute_url()),
+        )
+    except ActionNotOpen:
+        context = _action_context(request, action, embed=embed)
+        context["not_recorded"] = True
+        return render(request, page, context, status=409)
+    template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
+    return render(
+        request,
+        template,
+        {
+            "action": action,
+            "counted": result.counted,
+            "share_url": action_share_url(action),
+            "share_links": share_links(action),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_detail(request, slug):
+    action = selectors.action_for_page(slug, user=request.user)
+    if action is None:
+        return _unavailable(request)
+    if request.method == "POST":
+        return _sign(request, action, embed=False, user=request.user)
+    return render(request, "campaigns/action_detail.html", _action_context(request, action))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def embed_origin_allowed(request) -> bool:
+    """The embedded form is posted without a CSRF cookie (cross-site frames get none), so its
+    Origin (or, failing that, its Referer) must be this site or a partner in EMBED_ALLOWED_ORIGINS."""
+    allowed = {_origin(settings.SITE_URL)} | {origin.lower() for origin in settings.EMBED_ALLOWED_ORIGINS}
+    origin = request.headers.get("Origin", "")
+    if origin:
+        return origin.rstrip("/").lower() in allowed
+    return _origin(request.headers.get("Referer", "")) in allowed
+
+
+def _frameable(response):
+    # Read per request, so a changed setting applies without a restart of the decorator.
+    response._csp_replace = {"frame-ancestors": [SELF, *settings.EMBED_ALLOWED_ORIGINS]}
+    return response
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def action_embed(request, slug):
+    action = selectors.action_for_page(slug)
+    if action is None:
+        return _frameable(_unavailable(request, embed=True))
+    if request.method == "POST":
+        if not embed_origin_allowed(request):
+            return _frameable(render(request, "campaigns/embed_forbidden.html", {"action": action}, status=403))
+        # Signed as an anonymous supporter whatever cookies came along: without CSRF protection
+        # this form must never act for a signed-in account.
+        return _frameable(_sign(request, action, embed=True, user=None))
+    return _frameable(render(request, "campaigns/action_embed.html", _action_context(request, action, embed=True)))
+
+
+@require_safe
+def action_signatures(request, slug):
+    action = selectors.action_for_page(slug)
+    if action is None:
+        return _unavailable(request)
+    breakdown = selectors.action_breakdown(action)
+    return render(
+        request,
+        "campaigns/action_signatures.html",
+        {
+            "action": action,
+            "campaign": action.campaign,
+            "progress": selectors.action_progress(action),
+            "page": selectors.signatures_page(action, request.GET.get("page")),
+            "breakdown": breakdown,
+            "region_chart": selectors.bar_chart(breakdown["by_region"]),
+            "country_chart": selectors.bar_chart(breakdown["by_country"]),
+        },
+    )
+
+
+_SIGNATURE_STATE = {
+    Signature.Status.PENDING: "pending",
+    Signature.Status.CONFIRMED: "already_confirmed",
+    Signature.Status.WITHDRAWN: "withdrawn",
+    Signature.Status.EXPIRED: "expired",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def signature_confirm_view(request, token):
+    """GET shows one button and changes nothing (mail scanners fetch links); POST confirms."""
+    if request.method == "POST":
+        result = signature_confirm(token=token)
+        outcome, signature = result.outcome, result.signature
+    else:
+        signature = selectors.signature_from_token(token, purpose=CONFIRM)
+        outcome = _SIGNATURE_STATE.get(signature.status, "invalid") if signature else "invalid"
+    context = {"outcome": outcome, "signature": signature, "action": signature.action if signature else None}
+    if signature is not None:
+        context.update(share_url=action_share_url(signature.action), share_links=share_links(signature.action))
+    return render(request, "campaigns/signature_confirm.html", context, status=400 if outcome == "invalid" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def signature_withdraw_view(request, token):
+    """GET shows one button; POST withdraws the signature the emailed link names."""
+    signature = selectors.signature_from_token(token, purpose=WITHDRAW)
+    if signature is None:
+        return render(request, "campaigns/signature_withdraw.html", {"outcome": "invalid"}, status=400)
+    if request.method == "POST":
+        outcome = "done" if signature_withdraw(signature=signature) else "nothing"
+    elif signature.status in (Signature.Status.CONFIRMED, Signature.Status.PENDING):
+        outcome = "ask"
+    else:
+        outcome = "nothing"
+    return render(
+        request,
+        "campaigns/signature_withdraw.html",
+        {"outcome": outcome, "signature": signature, "action": signature.action},
+    )
+
+
+@login_required
+@require_safe
+def my_actions(request):
+    return render(request, "campaigns/my_actions.html", selectors.my_actions(request.user))
+
+
+@login_required
+@require_POST
+def my_action_withdraw(request, signature_id):
+    signature = selectors.own_signature(request.user, signature_id)
+    if signature is None:
+        return render(request, "404.html", status=404)
+    if signature_withdraw(signature=signature):
+        messages.success(request, _("Your signature on “%(title)s” is withdrawn.") % {"title": signature.action.title})
+    return redirect("campaigns:my-actions")

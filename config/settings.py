@@ -8,6 +8,7 @@ from pathlib import Path
 from secrets import token_urlsafe
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -351,6 +352,56 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVERS": [{"url": SITE_URL}],
 }
+
+# Campaigns: signatures, counts, embedding and the signing limits (README.md, "Default limits").
+# Unconfirmed signatures expire after this long; a confirmation this long after an action closed
+# still counts (the email may have sat in an inbox while the action closed).
+SIGNATURE_CONFIRMATION_DAYS = env.int("SIGNATURE_CONFIRMATION_DAYS", default=14)
+SIGNATURE_CONFIRM_GRACE_HOURS = env.int("SIGNATURE_CONFIRM_GRACE_HOURS", default=24)
+# No address gets more than this many emails about one signature, whatever anyone posts.
+SIGNATURE_MAX_EMAILS = env.int("SIGNATURE_MAX_EMAILS", default=5)
+# Domains whose local part ignores dots and +tags (googlemail.com is also folded into gmail.com).
+SIGNATURE_ALIAS_INSENSITIVE_DOMAINS = env.list(
+    "SIGNATURE_ALIAS_INSENSITIVE_DOMAINS", default=["gmail.com", "googlemail.com"]
+)
+# The country assumed for a postal code when an action does not ask for the country.
+SIGNATURE_DEFAULT_COUNTRY = env.str("SIGNATURE_DEFAULT_COUNTRY", default="CA")
+# Counts shown anywhere are at most this many seconds behind the confirmed signatures.
+COUNT_DELAY_SECONDS = env.int("COUNT_DELAY_SECONDS", default=5)
+# Partner sites allowed to frame /act/<slug>/embed/ and to post its form (e.g. https://partner.example).
+EMBED_ALLOWED_ORIGINS = [origin.rstrip("/") for origin in env.list("EMBED_ALLOWED_ORIGINS", default=[])]
+# Signing limits per IP address (kept only as an HMAC under this secret; derived from SECRET_KEY
+# when unset, so rotating SECRET_KEY also forgets every stored IP hash).
+SIGNING_IP_HASH_SECRET = env.str("SIGNING_IP_HASH_SECRET", default="")
+SIGNING_BURST_LIMIT = env.int("SIGNING_BURST_LIMIT", default=10)
+SIGNING_BURST_WINDOW_SECONDS = env.int("SIGNING_BURST_WINDOW_SECONDS", default=60)
+SIGNING_SUSTAINED_LIMIT = env.int("SIGNING_SUSTAINED_LIMIT", default=100)
+SIGNING_SUSTAINED_WINDOW_SECONDS = env.int("SIGNING_SUSTAINED_WINDOW_SECONDS", default=86400)
+# Shared addresses (a campus, an office, a rally's wifi) exempt from the per-IP limits: IPs or CIDRs.
+SIGNING_ALLOWED_NETWORKS = env.list("SIGNING_ALLOWED_NETWORKS", default=[])
+SIGNING_BLOCKED_NETWORKS = env.list("SIGNING_BLOCKED_NETWORKS", default=[])
+SIGNING_BLOCKED_EMAIL_DOMAINS = env.list(
+    "SIGNING_BLOCKED_EMAIL_DOMAINS",
+    default=["mailinator.com", "guerrillamail.com", "sharklasers.com", "yopmail.com", "10minutemail.com"],
+)
+CELERY_BEAT_SCHEDULE["campaigns-fold-counts"] = {
+    "task": "campaigns.tasks.fold_counts",
+    "schedule": float(COUNT_DELAY_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["campaigns-close-due-actions"] = {"task": "campaigns.tasks.close_due_actions", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["campaigns-expire-signatures"] = {"task": "campaigns.tasks.expire_signatures", "schedule": 900.0}
+CELERY_BEAT_SCHEDULE["campaigns-record-history"] = {"task": "campaigns.tasks.record_count_history", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["campaigns-reconcile-counts"] = {
+    "task": "campaigns.tasks.reconcile_counts",
+    "schedule": crontab(hour=3, minute=30),
+}
+# The API's status enums, named once (campaigns and actions each have a "status").
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "ActionPublicStatusEnum": [("live", "live"), ("closed", "closed")],
+    }
+)
 
 # Tracker: followers' hourly news batches are written once their window has closed.
 CELERY_BEAT_SCHEDULE["tracker-notifications"] = {"task": "tracker.tasks.send_due_notifications", "schedule": 60.0}

@@ -1,0 +1,140 @@
+"""Signing abuse: the honeypot, per-IP limits, allow-lists and block-lists.
+
+A signature that trips any of these is kept as "suspected fraud" (not counted, no email) rather than
+refused, so a bot learns nothing from the page. IP addresses are only ever kept as keyed hashes.
+Every rule is read through `signing_rules()`, the one place to change where they come from.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+from .addresses import email_domain
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    count: int
+    window_seconds: int
+
+
+@dataclass(frozen=True)
+class SigningRules:
+    limits: tuple[Limit, ...]
+    allowed_networks: tuple[Network, ...]
+    blocked_networks: tuple[Network, ...]
+    blocked_email_domains: frozenset[str]
+
+
+@lru_cache(maxsize=8)
+def _networks(values: tuple[str, ...]) -> tuple[Network, ...]:
+    networks = []
+    for value in values:
+        value = value.strip()
+        if value:
+            networks.append(ipaddress.ip_network(value, strict=False))
+    return tuple(networks)
+
+
+def signing_rules() -> SigningRules:
+    """The rules in force (from settings; a later admin screen may supply them instead)."""
+    return SigningRules(
+        limits=(
+            Limit("burst", settings.SIGNING_BURST_LIMIT, settings.SIGNING_BURST_WINDOW_SECONDS),
+            Limit("sustained", settings.SIGNING_SUSTAINED_LIMIT, settings.SIGNING_SUSTAINED_WINDOW_SECONDS),
+        ),
+        allowed_networks=_networks(tuple(settings.SIGNING_ALLOWED_NETWORKS)),
+        blocked_networks=_networks(tuple(settings.SIGNING_BLOCKED_NETWORKS)),
+        blocked_email_domains=frozenset(d.strip().casefold() for d in settings.SIGNING_BLOCKED_EMAIL_DOMAINS),
+    )
+
+
+def _hash_key() -> bytes:
+    secret = settings.SIGNING_IP_HASH_SECRET
+    if secret:
+        return secret.encode()
+    return salted_hmac("rally.campaigns.ip-hash", "key").digest()
+
+
+def ip_hash(ip_address: str) -> str:
+    """A keyed hash of an IP address: enough to count and compare, never the address itself.
+
+    HMAC-SHA256 rather than a slow password hash: it runs on every signing request, and the
+    secret key, not the cost, is what stops anyone hashing all 2^32 IPv4 addresses."""
+    if not ip_address:
+        return ""
+    return hmac.new(_hash_key(), ip_address.encode(), hashlib.sha256).hexdigest()
+
+
+def _parse_ip(ip_address: str):
+    try:
+        return ipaddress.ip_address(ip_address)
+    except ValueError:
+        return None
+
+
+def _in(address, networks: tuple[Network, ...]) -> bool:
+    return address is not None and any(address in network for network in networks)
+
+
+def _domain_blocked(domain: str, blocked: frozenset[str]) -> bool:
+    return any(domain == d or domain.endswith("." + d) for d in blocked)
+
+
+def _over_limit(limit: Limit, hashed_ip: str) -> bool:
+    """Counts this attempt in a fixed window shared by every web process (the cache)."""
+    if limit.count <= 0:
+        return False
+    window = int(time.time() // limit.window_seconds)
+    key = f"campaigns:signing:{limit.name}:{hashed_ip or 'unknown'}:{window}"
+    cache.add(key, 0, timeout=limit.window_seconds + 5)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr: this is the window's first attempt.
+        cache.set(key, 1, timeout=limit.window_seconds + 5)
+        attempts = 1
+    if not isinstance(attempts, int):
+        # The shared cache is down (django-redis then answers None): the honeypot, block-lists
+        # and the email confirmation still stand, so signing stays open rather than failing.
+        return False
+    return attempts > limit.count
+
+
+def signing_verdict(*, ip_address: str, email: str, honeypot: str = "", check_limits: bool = True) -> str:
+    """Why this signing attempt is suspected fraud, or "" when it looks genuine.
+
+    Every attempt is counted against the limits, including repeats from the same mailbox.
+    """
+    rules = signing_rules()
+    if honeypot.strip():
+        return "honeypot"
+    address = _parse_ip(ip_address)
+    if _in(address, rules.blocked_networks):
+        return "blocked IP address"
+    if _domain_blocked(email_domain(email), rules.blocked_email_domains):
+        return "blocked email domain"
+    if not check_limits or _in(address, rules.allowed_networks):
+        return ""
+    hashed = ip_hash(ip_address)
+    # Every limit is counted even when an earlier one tripped, so a sustained flood stays visible.
+    tripped = [limit.name for limit in rules.limits if _over_limit(limit, hashed)]
+    if tripped:
+        return f"{tripped[0]} limit"
+    return ""
+
+
+def client_ip(request) -> str:
+    """The client's address (TrustedProxyMiddleware already resolved proxies), or "" if unusable."""
+    address = _parse_ip(request.META.get("REMOTE_ADDR", ""))
+    return str(address) if address is not None else ""

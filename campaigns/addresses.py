@@ -1,0 +1,40 @@
+"""Email addresses as mailboxes: one supporter signs an action once, however they spell it."""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+
+MAX_LENGTH = 254
+# googlemail.com is the same mailbox as gmail.com.
+_DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+
+
+def normalise_email(address: str) -> str:
+    """Trimmed and case-folded; for alias-insensitive domains, dots and +tags in the local part
+    are dropped (Gmail delivers a.b+x@gmail.com to ab@gmail.com), and aliased domains are folded."""
+    address = (address or "").strip().casefold()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    domain = domain.rstrip(".")
+    insensitive = {d.strip().casefold() for d in settings.SIGNATURE_ALIAS_INSENSITIVE_DOMAINS}
+    if domain in insensitive:
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = _DOMAIN_ALIASES.get(domain, domain)
+    normalised = f"{local}@{domain}"
+    if len(normalised) > MAX_LENGTH:
+        # Case folding can lengthen some international domains ("ß" becomes "ss"); a digest keeps
+        # the value within the column and still the same for the same mailbox.
+        return "sha256:" + hashlib.sha256(normalised.encode()).hexdigest()
+    return normalised
+
+
+def email_domain(address: str) -> str:
+    return (address or "").strip().casefold().rpartition("@")[2].rstrip(".")
+
+
+def erased_placeholder() -> str:
+    """Stands in for an erased address: unique, so the once-per-address constraint still holds,
+    and derived from nothing, so it cannot be traced back to the supporter."""
+    return "erased:" + hashlib.sha256(uuid.uuid4().bytes).hexdigest()

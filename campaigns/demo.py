@@ -1,0 +1,230 @@
+"""Demo campaign for `seed_demo` (idempotent): refugees and migrants, a pledge and a petition on the
+Safe Third Country Agreement, with a few hundred confirmed demo signatures (example.org/.com only)."""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Action, ActionCount, Campaign, CountDelta, CountHistory, Signature
+from .services import counts_fold, signature_create
+
+CAMPAIGN_SLUG = "refugees-and-migrants"
+PLEDGE_SLUG = "refugee-migrant-human-being"
+PETITION_SLUG = "suspend-the-safe-third-country-agreement"
+
+STORY = """\
+In the spring of 2018 the United States began prosecuting every adult who crossed its southern
+border irregularly. Between 19 April and 31 May of that year, close to 2,000 children were taken
+from their parents at the US–Mexico border and held apart from them. The United Nations called the
+practice a violation of human rights and asked the US to end it.
+
+Canada answered that it would **watch** whether the United States still meets its obligations to
+people seeking asylum, and with them the terms of the **Safe Third Country Agreement** (STCA).
+
+## Why the agreement matters
+
+Under the STCA, a person who reaches Canada from the United States must, with few exceptions, make
+their refugee claim in the US, the first "safe" country they arrived in. The agreement rests on one
+assumption: that the US is safe for asylum seekers. If it is not, the agreement sends people back to
+danger.
+
+Members of Parliament asked in the House of Commons whether the US can still be called safe, noting
+that the new US policy also closed the door on people fleeing domestic or gang violence. Canada keeps
+most children out of immigration detention, though not all: from April to December 2017, 150
+children were held with a parent and five on their own.
+
+## What you can do
+
+Take the pledge to stand with people who flee danger, wherever they were born, and call on the
+Government of Canada to suspend the agreement while the United States is not a safe third country.
+"""
+
+PLEDGE_ASK = """\
+**I pledge** to treat everyone who flees danger as a human being first: to speak up when refugees
+and migrants are talked about as a threat, to welcome newcomers in my community, and to ask my
+representatives to protect the right to seek asylum, no matter where a person was born.
+"""
+
+PETITION_ASK = """\
+We, the undersigned, call on the Government of Canada to **suspend the Safe Third Country Agreement
+with the United States** while it reviews whether the US is still a safe country for people seeking
+asylum.
+
+Families have been separated at the US–Mexico border, children have been detained apart from their
+parents, and people fleeing domestic and gang violence have lost a path to protection. A country
+that does this cannot be presumed safe. Until the review shows otherwise, people arriving from the
+United States must be able to make their refugee claim in Canada.
+"""
+
+FIRST_NAMES = [
+    "Amira", "Ben", "Chloé", "Daniel", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jamal", "Kateri", "Liam",
+    "Maya", "Nikhil", "Olivia", "Pierre", "Qing", "Rosa", "Samir", "Tanya", "Umar", "Valérie", "Wei", "Ximena",
+    "Yusuf", "Zoé", "Aisha", "Gabriel", "Mei", "Noah", "Sofia", "Tomás", "Léa", "Arjun", "Fatima", "Émile",
+]  # fmt: skip
+LAST_NAMES = [
+    "Abebe", "Bouchard", "Chen", "Diallo", "Eriksen", "Fontaine", "Gill", "Haddad", "Ibrahim", "Jones",
+    "Kowalski", "Lavoie", "Martin", "Nguyen", "Okafor", "Patel", "Quinn", "Roy", "Singh", "Tremblay",
+    "Usman", "Vargas", "Wong", "Yilmaz", "Zhang", "Gagnon", "Morin", "Ahmed", "Côté", "Santos",
+]  # fmt: skip
+# (province, weight, first letters of its postal codes): weights roughly follow population.
+PROVINCES = [
+    ("ON", 38, "KLMNP"), ("QC", 22, "GHJ"), ("BC", 14, "V"), ("AB", 11, "T"), ("MB", 4, "R"), ("SK", 3, "S"),
+    ("NS", 3, "B"), ("NB", 2, "E"), ("NL", 1, "A"), ("PE", 1, "C"), ("YT", 1, "Y"), ("NT", 1, "X"), ("NU", 1, "X"),
+]  # fmt: skip
+ABROAD = [("US", "10027"), ("US", "94110"), ("FR", ""), ("MX", ""), ("GB", ""), ("DE", "")]
+_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+
+
+def _postal_code(rng: random.Random, province: str, letters: str) -> str:
+    first = rng.choice(letters)
+    if province == "NU":
+        return f"X0{rng.choice('ABC')} {rng.randint(0, 9)}{rng.choice(_LETTERS)}{rng.randint(0, 9)}"
+    if province == "NT":
+        return f"X1A {rng.randint(0, 9)}{rng.choice(_LETTERS)}{rng.randint(0, 9)}"
+    return (
+        f"{first}{rng.randint(1, 9)}{rng.choice(_LETTERS)} {rng.randint(0, 9)}{rng.choice(_LETTERS)}{rng.randint(0, 9)}"
+    )
+
+
+def _demo_signatures(action: Action, how_many: int, rng: random.Random, now) -> list[Signature]:
+    weights = [weight for _code, weight, _letters in PROVINCES]
+    start = now - timedelta(days=14)
+    moments = sorted(start + timedelta(seconds=rng.randint(0, 14 * 24 * 3600 - 600)) for _ in range(how_many))
+    signatures = []
+    for number, confirmed_at in enumerate(moments, start=1):
+        if rng.random() < 0.9:
+            province, _weight, letters = rng.choices(PROVINCES, weights=weights)[0]
+            country, postal_code, region = "CA", _postal_code(rng, province, letters), province
+            if rng.random() < 0.08:
+                postal_code, region = "", ""  # some Canadians leave the optional field empty
+        else:
+            country, postal_code = rng.choice(ABROAD)
+            region = ""
+        domain = "example.org" if number % 2 else "example.com"
+        email = f"demo-{action.pk}-{number}@{domain}"
+        signatures.append(
+            Signature(
+                action=action,
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                email=email,
+                email_normalised=email,
+                country=country,
+                region=region,
+                postal_code=postal_code,
+                opt_in=rng.random() < 0.4,
+                language="fr" if region == "QC" and rng.random() < 0.7 else "en",
+                status=Signature.Status.CONFIRMED,
+                created_at=confirmed_at - timedelta(minutes=rng.randint(1, 300)),
+                confirmed_at=confirmed_at,
+            )
+        )
+    return signatures
+
+
+def _hourly_history(action: Action, signatures: list[Signature], now) -> list[CountHistory]:
+    hour = (now - timedelta(days=14)).replace(minute=0, second=0, microsecond=0)
+    moments = sorted(s.confirmed_at for s in signatures)
+    rows, index = [], 0
+    while hour <= now:
+        end = hour + timedelta(hours=1)
+        while index < len(moments) and moments[index] < end:
+            index += 1
+        rows.append(CountHistory(action=action, hour=hour, count=index))
+        hour = end
+    return rows
+
+
+def _seed_signatures(action: Action, how_many: int, rng: random.Random, stdout) -> None:
+    if Signature.objects.filter(action=action, email_normalised__startswith=f"demo-{action.pk}-").exists():
+        return
+    now = timezone.now()
+    signatures = _demo_signatures(action, how_many, rng, now)
+    Signature.objects.bulk_create(signatures, batch_size=500)
+    CountDelta.objects.bulk_create(
+        [CountDelta(action=action, country=s.country, region=s.region, delta=1) for s in signatures], batch_size=500
+    )
+    CountHistory.objects.bulk_create(_hourly_history(action, signatures, now), batch_size=500, ignore_conflicts=True)
+    stdout.write(f"Demo signatures added to {action.slug}: {how_many}")
+
+
+@transaction.atomic
+def seed(*, create_users: bool, stdout) -> None:
+    now = timezone.now()
+    campaign, _created = Campaign.objects.get_or_create(
+        slug=CAMPAIGN_SLUG,
+        defaults={
+            "title": "Safe haven for refugees and migrants",
+            "summary": "Children were separated from their parents at the US border. Canada is watching; "
+            "we ask it to act, and to keep its door open to people seeking safety.",
+            "story": STORY,
+            "status": Campaign.Status.LIVE,
+            "featured": True,
+            "published_at": now,
+        },
+    )
+    pledge, _created = Action.objects.get_or_create(
+        slug=PLEDGE_SLUG,
+        defaults={
+            "campaign": campaign,
+            "kind": Action.Kind.PLEDGE,
+            "title": "Refugee? Migrant? Human Being.",
+            "summary": "Pledge to stand with everyone who flees danger, no matter where they were born.",
+            "ask": PLEDGE_ASK,
+            "goal": 1000,
+            "points": 5,
+            "ask_country": Action.Field.REQUIRED,
+            "ask_postal_code": Action.Field.OPTIONAL,
+            "status": Action.Status.LIVE,
+            "position": 1,
+        },
+    )
+    petition, _created = Action.objects.get_or_create(
+        slug=PETITION_SLUG,
+        defaults={
+            "campaign": campaign,
+            "kind": Action.Kind.PETITION,
+            "title": "Suspend the Safe Third Country Agreement",
+            "summary": "Call on the Government of Canada to suspend the agreement while the United States "
+            "is not a safe country for asylum seekers.",
+            "ask": PETITION_ASK,
+            "target": "The Government of Canada",
+            "goal": 1000,
+            "points": 10,
+            "ask_country": Action.Field.REQUIRED,
+            "ask_postal_code": Action.Field.OPTIONAL,
+            "status": Action.Status.LIVE,
+            "position": 0,
+        },
+    )
+    rng = random.Random(2018)
+    _seed_signatures(petition, 340, rng, stdout)
+    _seed_signatures(pledge, 185, rng, stdout)
+    if create_users:
+        _seed_supporter(petition)
+    ActionCount.objects.bulk_create([ActionCount(action=petition), ActionCount(action=pledge)], ignore_conflicts=True)
+    counts_fold(action_ids=[petition.pk, pledge.pk])
+    stdout.write(f"Demo campaign ready: /campaigns/{CAMPAIGN_SLUG}/")
+
+
+def _seed_supporter(petition: Action) -> None:
+    """The demo supporter has signed the petition, so "My actions" has something to show."""
+    from accounts.demo import DEMO_SUPPORTER_EMAIL
+    from accounts.models import User
+
+    supporter = User.objects.filter(email=DEMO_SUPPORTER_EMAIL).first()
+    if supporter is None or not petition.is_open() or Signature.objects.filter(user=supporter).exists():
+        return
+    signature_create(
+        action=petition,
+        first_name=supporter.first_name or "Dana",
+        last_name=supporter.last_name or "Supporter",
+        email=supporter.email,
+        country=supporter.country or "CA",
+        postal_code=supporter.postal_code,
+        opt_in=True,
+        user=supporter,
+        source_url=f"/act/{petition.slug}/ (seed_demo)",
+    )

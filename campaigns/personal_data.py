@@ -1,0 +1,74 @@
+"""A supporter's signatures for their data export, and their erasure (called by accounts' data page)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.adapters import absolute_url
+
+from .addresses import erased_placeholder
+from .models import Signature
+from .selectors import signatures_of
+
+
+def export(user) -> dict:
+    """Everything Rally keeps about the user's signatures, in plain JSON types."""
+    signatures = signatures_of(user).select_related("action", "action__campaign").order_by("created_at", "pk")
+    return {
+        "signatures": [
+            {
+                "action": signature.action.title,
+                "action_url": absolute_url(signature.action.get_absolute_url()),
+                "kind": signature.action.kind,
+                "campaign": signature.action.campaign.title,
+                "status": signature.status,
+                "first_name": signature.first_name,
+                "last_name": signature.last_name,
+                "email": signature.email,
+                "country": signature.country,
+                "region": signature.region,
+                "postal_code": signature.postal_code,
+                "opt_in": signature.opt_in,
+                "language": signature.language,
+                "points": signature.action.points,
+                "signed_at": signature.created_at.isoformat(),
+                "confirmed_at": signature.confirmed_at.isoformat() if signature.confirmed_at else None,
+                "withdrawn_at": signature.withdrawn_at.isoformat() if signature.withdrawn_at else None,
+            }
+            for signature in signatures
+        ]
+    }
+
+
+@transaction.atomic
+def erase(user) -> dict:
+    """Removes the user's personal data from signatures. Confirmed ones keep counting (with their
+    country and province only); the others are deleted, since nothing depends on them."""
+    own = signatures_of(user)
+    deleted, _detail = own.exclude(status=Signature.Status.CONFIRMED).delete()
+    anonymised = 0
+    now = timezone.now()
+    for signature in own.filter(status=Signature.Status.CONFIRMED).select_for_update():
+        signature.first_name = ""
+        signature.last_name = ""
+        signature.email = ""
+        signature.email_normalised = erased_placeholder()
+        signature.postal_code = ""
+        signature.ip_hash = ""
+        signature.user = None
+        signature.opt_in = False
+        signature.erased_at = now
+        signature.save(
+            update_fields=[
+                "first_name",
+                "last_name",
+                "email",
+                "email_normalised",
+                "postal_code",
+                "ip_hash",
+                "user",
+                "opt_in",
+                "erased_at",
+            ]
+        )
+        anonymised += 1
+    return {"signatures_anonymised": anonymised, "signatures_deleted": deleted}

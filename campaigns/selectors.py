@@ -1,0 +1,236 @@
+"""Reads for campaign pages and the API. Counts come from the folded count rows, cached briefly
+(a fold forgets the cached values, so they are never more than COUNT_DELAY_SECONDS behind)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from accounts.geography import CANADIAN_REGIONS, region_name
+
+from .addresses import normalise_email
+from .models import Action, ActionCount, Campaign, CountHistory, RegionCount, Signature
+from .services.counts import breakdown_cache_key, count_cache_key
+from .tokens import signature_token_read
+
+SIGNATURES_PER_PAGE = 50
+RECENT_SIGNERS = 8
+HISTORY_DAYS = 30
+
+
+def _public_actions():
+    return Action.objects.public().order_by("position", "pk")
+
+
+def campaigns_live() -> list[Campaign]:
+    """Live campaigns, featured first, each with its public actions and their counts."""
+    campaigns = list(
+        Campaign.objects.live().prefetch_related(
+            Prefetch("actions", queryset=_public_actions(), to_attr="public_actions")
+        )
+    )
+    actions = [action for campaign in campaigns for action in campaign.public_actions]
+    attach_counts(actions)
+    return campaigns
+
+
+def campaign_public(slug: str) -> Campaign | None:
+    campaign = (
+        Campaign.objects.public()
+        .prefetch_related(Prefetch("actions", queryset=_public_actions(), to_attr="public_actions"))
+        .filter(slug=slug)
+        .first()
+    )
+    if campaign is not None:
+        attach_counts(campaign.public_actions)
+    return campaign
+
+
+def action_for_page(slug: str, *, user=None) -> Action | None:
+    """A public action; staff may also preview drafts."""
+    queryset = Action.objects.select_related("campaign")
+    if not (user is not None and user.is_authenticated and user.is_staff):
+        queryset = queryset.public()
+    return queryset.filter(slug=slug).first()
+
+
+def action_counts(action_ids: list[int]) -> dict[int, int]:
+    """Each action's count of confirmed signatures, from the cache or the count rows."""
+    keys = {count_cache_key(pk): pk for pk in action_ids}
+    cached = cache.get_many(list(keys))
+    counts = {keys[key]: value for key, value in cached.items()}
+    missing = [pk for pk in action_ids if pk not in counts]
+    if missing:
+        found = dict(ActionCount.objects.filter(action_id__in=missing).values_list("action_id", "count"))
+        fresh = {pk: max(0, found.get(pk, 0)) for pk in missing}
+        cache.set_many({count_cache_key(pk): value for pk, value in fresh.items()}, settings.COUNT_DELAY_SECONDS)
+        counts.update(fresh)
+    return counts
+
+
+def action_count(action: Action) -> int:
+    return action_counts([action.pk])[action.pk]
+
+
+@dataclass(frozen=True)
+class Progress:
+    count: int
+    goal: int | None
+    percent: int  # 0–100, for the bar; the count may pass the goal
+
+
+def action_progress(action: Action, count: int | None = None) -> Progress:
+    count = action_count(action) if count is None else count
+    percent = min(100, count * 100 // action.goal) if action.goal else 0
+    return Progress(count=count, goal=action.goal, percent=percent)
+
+
+def attach_counts(actions: list[Action]) -> None:
+    """Sets `.progress` on each action with one cache round trip (and at most one query)."""
+    counts = action_counts([action.pk for action in actions])
+    for action in actions:
+        action.progress = action_progress(action, counts.get(action.pk, 0))
+
+
+def _place(country: str, region: str) -> str:
+    if country == "CA" and region:
+        return region_name(country, region)
+    if country:
+        return str(countries.name(country) or country)
+    return ""
+
+
+def recent_signers(action: Action, *, limit: int = RECENT_SIGNERS) -> list[dict]:
+    rows = (
+        Signature.objects.filter(action=action, status=Signature.Status.CONFIRMED)
+        .order_by("-confirmed_at", "-pk")
+        .only("first_name", "last_name", "country", "region", "confirmed_at")[:limit]
+    )
+    return [{"name": s.public_name, "place": _place(s.country, s.region), "when": s.confirmed_at} for s in rows]
+
+
+def signatures_page(action: Action, page_number) -> Page:
+    """Confirmed signatures, newest first; each row holds only what may be shown publicly."""
+    rows = (
+        Signature.objects.filter(action=action, status=Signature.Status.CONFIRMED)
+        .order_by("-confirmed_at", "-pk")
+        .only("first_name", "last_name", "country", "region", "confirmed_at")
+    )
+    page = Paginator(rows, SIGNATURES_PER_PAGE).get_page(page_number)
+    page.object_list = [
+        {"name": s.public_name, "place": _place(s.country, s.region), "when": s.confirmed_at} for s in page.object_list
+    ]
+    return page
+
+
+def _region_rows(action_id: int) -> list[tuple[str, str, int]]:
+    key = breakdown_cache_key(action_id)
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            RegionCount.objects.filter(action_id=action_id, count__gt=0).values_list("country", "region", "count")
+        )
+        cache.set(key, rows, settings.COUNT_DELAY_SECONDS)
+    return rows
+
+
+def action_breakdown(action: Action) -> dict:
+    """Counts by Canadian province/territory (all thirteen) and by country, largest first."""
+    rows = _region_rows(action.pk)
+    by_region_code = dict.fromkeys(CANADIAN_REGIONS, 0)
+    canada_unknown = 0
+    by_country: dict[str, int] = {}
+    for country, region, count in rows:
+        by_country[country] = by_country.get(country, 0) + count
+        if country == "CA":
+            if region in by_region_code:
+                by_region_code[region] += count
+            else:
+                canada_unknown += count
+    by_region = sorted(
+        ({"region": code, "name": str(CANADIAN_REGIONS[code]), "count": n} for code, n in by_region_code.items()),
+        key=lambda row: (-row["count"], row["name"]),
+    )
+    countries_rows = sorted(
+        (
+            {"country": code, "name": str(countries.name(code) or code) if code else _("Not given"), "count": n}
+            for code, n in by_country.items()
+        ),
+        key=lambda row: (not row["country"], -row["count"], row["name"]),
+    )
+    return {"by_region": by_region, "canada_unknown": canada_unknown, "by_country": countries_rows}
+
+
+BAR_CHART_WIDTH = 400
+BAR_HEIGHT = 22
+BAR_GAP = 8
+LABEL_WIDTH = 200
+
+
+def bar_chart(rows: list[dict]) -> dict:
+    """Geometry for a server-rendered SVG bar chart: widths are attributes, so no inline style."""
+    largest = max((row["count"] for row in rows), default=0)
+    bars = []
+    for index, row in enumerate(rows):
+        width = round(row["count"] * BAR_CHART_WIDTH / largest) if largest else 0
+        y = index * (BAR_HEIGHT + BAR_GAP)
+        bars.append(
+            {
+                **row,
+                "y": y,
+                "text_y": y + BAR_HEIGHT - 6,
+                "width": width,
+                "count_x": LABEL_WIDTH + width + 6,
+            }
+        )
+    return {
+        "bars": bars,
+        "label_width": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+        "width": LABEL_WIDTH + BAR_CHART_WIDTH + 80,
+        "height": max(1, len(rows) * (BAR_HEIGHT + BAR_GAP)),
+    }
+
+
+def action_history(action: Action, *, days: int = HISTORY_DAYS) -> list[dict]:
+    since = timezone.now() - timedelta(days=days)
+    return [
+        {"hour": hour, "count": count}
+        for hour, count in CountHistory.objects.filter(action=action, hour__gte=since)
+        .order_by("hour")
+        .values_list("hour", "count")
+    ]
+
+
+def signatures_of(user):
+    """The supporter's signatures: those made while signed in, and those made before with one of
+    their verified addresses."""
+    addresses = [
+        normalise_email(address)
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    ]
+    return Signature.objects.filter(Q(user=user) | Q(user__isnull=True, email_normalised__in=addresses))
+
+
+def my_actions(user) -> dict:
+    signatures = list(signatures_of(user).select_related("action", "action__campaign").order_by("-created_at", "-pk"))
+    points = sum(s.action.points for s in signatures if s.status == Signature.Status.CONFIRMED)
+    return {"signatures": signatures, "points": points}
+
+
+def own_signature(user, signature_id: int) -> Signature | None:
+    return signatures_of(user).filter(pk=signature_id).first()
+
+
+def signature_from_token(token: str, *, purpose: str) -> Signature | None:
+    signature_id = signature_token_read(token, purpose=purpose)
+    if signature_id is None:
+        return None
+    return Signature.objects.select_related("action").filter(pk=signature_id).first()

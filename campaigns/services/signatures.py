@@ -1,0 +1,352 @@
+"""Signing, confirming, withdrawing: a signature counts only while confirmed, one per mailbox."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.geography import canadian_region
+from accounts.models import ConsentRecord
+from accounts.services import consent_record
+from emails.models import Category
+from emails.services import email_enqueue
+
+from ..abuse import ip_hash, signing_verdict
+from ..addresses import normalise_email
+from ..models import Action, Signature
+from ..tokens import CONFIRM, confirm_url, signature_token_read, withdraw_url
+from .counts import count_change
+
+
+class ActionNotOpen(Exception):
+    """The action is a draft or closed: it takes no signatures."""
+
+
+@dataclass(frozen=True)
+class SignatureResult:
+    signature: Signature
+    # True when this submission counts at once (a signed-in supporter's verified address); the
+    # page for everyone else is the same whatever happened, so that it reveals nothing.
+    counted: bool
+
+
+class ConfirmOutcome:
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    outcome: str
+    signature: Signature | None = None
+
+
+def _has_verified_address(user, email: str) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def _claim_email_slot(signature: Signature) -> int | None:
+    """Takes one of the signature's email slots; returns its number, or None when all are used.
+
+    Conditional and atomic in the database, so no number of concurrent posts gets past the cap."""
+    claimed = Signature.objects.filter(pk=signature.pk, emails_sent__lt=settings.SIGNATURE_MAX_EMAILS).update(
+        emails_sent=F("emails_sent") + 1
+    )
+    if not claimed:
+        return None
+    # The caller holds the row lock, so nobody else moved the counter in between.
+    signature.emails_sent += 1
+    return signature.emails_sent
+
+
+def _email_context(signature: Signature) -> dict:
+    action = signature.action
+    return {
+        "first_name": signature.first_name,
+        "action_title": action.title,
+        "action_kind": action.kind,
+        "action_url": f"{settings.SITE_URL}{action.get_absolute_url()}",
+        "withdraw_url": withdraw_url(signature.pk),
+    }
+
+
+def _send_confirmation(signature: Signature, *, number: int) -> None:
+    email_enqueue(
+        key=f"confirm:{signature.pk}" if number == 1 else f"confirm:{signature.pk}:{number}",
+        to=signature.email,
+        category=Category.TRANSACTIONAL,
+        template="campaigns/email/signature_confirm",
+        context={
+            **_email_context(signature),
+            "confirm_url": confirm_url(signature.pk),
+            "expires_days": settings.SIGNATURE_CONFIRMATION_DAYS,
+        },
+        user=signature.user,
+        language=signature.language,
+    )
+
+
+def _resend_confirmation(signature: Signature) -> None:
+    number = _claim_email_slot(signature)
+    if number is not None:
+        _send_confirmation(signature, number=number)
+
+
+def _send_already_signed(signature: Signature) -> None:
+    number = _claim_email_slot(signature)
+    if number is None:
+        return
+    email_enqueue(
+        key=f"already-signed:{signature.pk}:{number}",
+        to=signature.email,
+        category=Category.TRANSACTIONAL,
+        template="campaigns/email/signature_already",
+        context=_email_context(signature),
+        user=signature.user,
+        language=signature.language,
+    )
+
+
+def _record_consent(signature: Signature, *, source_url: str) -> None:
+    if signature.opt_in:
+        consent_record(
+            topic=ConsentRecord.Topic.ACTION_OPT_IN,
+            granted=True,
+            source=source_url,
+            user=signature.user,
+            email=signature.email,
+        )
+
+
+def _confirm_now(signature: Signature, now) -> None:
+    signature.status = Signature.Status.CONFIRMED
+    signature.confirmed_at = now
+    signature.expires_at = None
+    signature.status_reason = ""
+
+
+def _make_pending(signature: Signature, now) -> None:
+    signature.status = Signature.Status.PENDING
+    signature.expires_at = now + timedelta(days=settings.SIGNATURE_CONFIRMATION_DAYS)
+    signature.confirmed_at = None
+    signature.withdrawn_at = None
+    signature.status_reason = ""
+
+
+def signature_create(
+    *,
+    action: Action,
+    first_name: str,
+    last_name: str,
+    email: str,
+    country: str = "",
+    postal_code: str = "",
+    opt_in: bool = False,
+    user=None,
+    ip_address: str = "",
+    honeypot: str = "",
+    language: str = "",
+    source_url: str = "",
+) -> SignatureResult:
+    """Takes a signature: one row per action and mailbox; it counts once confirmed by email (at
+    once for a signed-in supporter's verified address); suspected fraud is kept, never counted or
+    emailed; the supporter's page never tells which of these happened."""
+    if not action.is_open():
+        raise ActionNotOpen(action.slug)
+    email = email.strip()
+    normalised = normalise_email(email)
+    user = user if user is not None and user.is_authenticated else None
+    verified = _has_verified_address(user, email)
+    # A signed-in supporter's verified address vouches for them: the per-IP limits (meant for
+    # anonymous floods) do not apply, the honeypot and block-lists still do.
+    reason = signing_verdict(ip_address=ip_address, email=normalised, honeypot=honeypot, check_limits=not verified)
+    now = timezone.now()
+    details = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "email": email,
+        "country": country,
+        "postal_code": postal_code,
+        "region": canadian_region(postal_code) if country == "CA" and postal_code else "",
+        "opt_in": opt_in,
+        "language": language or settings.LANGUAGE_CODE,
+        "ip_hash": ip_hash(ip_address),
+        "user": user,
+    }
+    with transaction.atomic():
+        signature = Signature(action=action, email_normalised=normalised, created_at=now, **details)
+        if reason:
+            signature.status = Signature.Status.FRAUD
+            signature.status_reason = reason
+        elif verified:
+            _confirm_now(signature, now)
+        else:
+            _make_pending(signature, now)
+            signature.emails_sent = 1  # the confirmation sent below
+        try:
+            with transaction.atomic():
+                signature.save(force_insert=True)
+        except IntegrityError:
+            existing = (
+                Signature.objects.select_for_update(of=("self",))
+                .select_related("action")
+                .filter(action=action, email_normalised=normalised)
+                .first()
+            )
+            if existing is None:
+                raise
+            _signed_again(existing, details=details, reason=reason, verified=verified, now=now, source_url=source_url)
+            return SignatureResult(signature=existing, counted=verified and not reason)
+        if signature.status == Signature.Status.CONFIRMED:
+            count_change(signature=signature, delta=+1)
+        elif signature.status == Signature.Status.PENDING:
+            _send_confirmation(signature, number=1)
+        if signature.status != Signature.Status.FRAUD:
+            _record_consent(signature, source_url=source_url)
+    return SignatureResult(signature=signature, counted=verified and not reason)
+
+
+def _signed_again(signature: Signature, *, details: dict, reason: str, verified: bool, now, source_url: str) -> None:
+    """The mailbox already has a row for this action (the caller holds its lock)."""
+    status = signature.status
+    if reason or status == Signature.Status.INVALID:
+        return
+    if status == Signature.Status.CONFIRMED:
+        if not verified:
+            _send_already_signed(signature)
+        return
+    if status == Signature.Status.PENDING:
+        if verified:
+            _confirm_now(signature, now)
+            signature.user = signature.user or details["user"]
+            signature.save(update_fields=["status", "confirmed_at", "expires_at", "status_reason", "user"])
+            count_change(signature=signature, delta=+1)
+        else:
+            _resend_confirmation(signature)
+        return
+    # Withdrawn, expired, or held as suspected fraud (perhaps a bot used this address first):
+    # this is a fresh, genuine-looking request, so it starts over with the new details.
+    for field, value in details.items():
+        setattr(signature, field, value)
+    if verified:
+        _confirm_now(signature, now)
+    else:
+        _make_pending(signature, now)
+    signature.save()
+    if verified:
+        count_change(signature=signature, delta=+1)
+    else:
+        _resend_confirmation(signature)
+    _record_consent(signature, source_url=source_url)
+
+
+def signature_confirm(*, token: str) -> ConfirmResult:
+    """Confirms the signature a confirmation link names, once; it then counts.
+
+    Confirmations up to SIGNATURE_CONFIRM_GRACE_HOURS after the action closed still count."""
+    signature_id = signature_token_read(token, purpose=CONFIRM)
+    if signature_id is None:
+        return ConfirmResult(ConfirmOutcome.INVALID)
+    now = timezone.now()
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update(of=("self",)).select_related("action").filter(pk=signature_id).first()
+        )
+        if signature is None:
+            return ConfirmResult(ConfirmOutcome.INVALID)
+        outcome = {
+            Signature.Status.CONFIRMED: ConfirmOutcome.ALREADY_CONFIRMED,
+            Signature.Status.WITHDRAWN: ConfirmOutcome.WITHDRAWN,
+            Signature.Status.EXPIRED: ConfirmOutcome.EXPIRED,
+            Signature.Status.INVALID: ConfirmOutcome.INVALID,
+            Signature.Status.FRAUD: ConfirmOutcome.INVALID,
+        }.get(signature.status)
+        if outcome:
+            return ConfirmResult(outcome, signature)
+        if signature.expires_at <= now:
+            # The expiry task has not reached it yet; it is expired all the same.
+            signature.status = Signature.Status.EXPIRED
+            signature.save(update_fields=["status"])
+            return ConfirmResult(ConfirmOutcome.EXPIRED, signature)
+        action = signature.action
+        closed_at = action.effective_closed_at(now)
+        grace = timedelta(hours=settings.SIGNATURE_CONFIRM_GRACE_HOURS)
+        if action.status == Action.Status.DRAFT or (closed_at is not None and now > closed_at + grace):
+            return ConfirmResult(ConfirmOutcome.CLOSED, signature)
+        _confirm_now(signature, now)
+        signature.save(update_fields=["status", "confirmed_at", "expires_at", "status_reason"])
+        count_change(signature=signature, delta=+1)
+    return ConfirmResult(ConfirmOutcome.CONFIRMED, signature)
+
+
+def signature_withdraw(*, signature: Signature) -> bool:
+    """Withdraws a confirmed or pending signature; a confirmed one leaves the count. Returns
+    whether anything changed (withdrawing twice is harmless)."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        if signature.status not in (Signature.Status.CONFIRMED, Signature.Status.PENDING):
+            return False
+        was_counted = signature.status == Signature.Status.CONFIRMED
+        signature.status = Signature.Status.WITHDRAWN
+        signature.withdrawn_at = timezone.now()
+        signature.save(update_fields=["status", "withdrawn_at"])
+        if was_counted:
+            count_change(signature=signature, delta=-1)
+    return True
+
+
+def signature_invalidate(*, signature: Signature, reason: str) -> bool:
+    """Staff set a signature aside (e.g. proven fake); a confirmed one leaves the count."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        if signature.status == Signature.Status.INVALID:
+            return False
+        was_counted = signature.status == Signature.Status.CONFIRMED
+        signature.status = Signature.Status.INVALID
+        signature.status_reason = reason[:200]
+        signature.save(update_fields=["status", "status_reason"])
+        if was_counted:
+            count_change(signature=signature, delta=-1)
+    return True
+
+
+def signature_release(*, signature: Signature) -> bool:
+    """Staff judged a suspected-fraud signature genuine: it gets a confirmation email like any other
+    (within the email cap) and counts once confirmed."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update(of=("self",)).select_related("action").get(pk=signature.pk)
+        if signature.status != Signature.Status.FRAUD:
+            return False
+        _make_pending(signature, timezone.now())
+        signature.save(update_fields=["status", "expires_at", "confirmed_at", "withdrawn_at", "status_reason"])
+        _resend_confirmation(signature)
+    return True
+
+
+def signatures_expire(*, now=None, batch_size: int = 1000, max_batches: int = 100) -> int:
+    """Marks unconfirmed signatures past their confirmation time as expired, in bounded batches."""
+    now = now or timezone.now()
+    expired = 0
+    for _batch in range(max_batches):
+        ids = list(
+            Signature.objects.filter(status=Signature.Status.PENDING, expires_at__lte=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        # Re-checked in the UPDATE: a confirmation may have landed since the ids were read.
+        expired += Signature.objects.filter(pk__in=ids, status=Signature.Status.PENDING, expires_at__lte=now).update(
+            status=Signature.Status.EXPIRED
+        )
+    return expired

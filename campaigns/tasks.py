@@ -1,0 +1,39 @@
+"""Thin Celery tasks: take ids, call a service, safe to run twice."""
+
+from celery import shared_task
+from django.core.cache import cache
+
+from . import services
+from .services.counts import fold_pending_key
+
+
+@shared_task(ignore_result=True)
+def fold_action_counts(action_id: int) -> int:
+    # Cleared before folding: a change committed from now on asks for a fold of its own.
+    cache.delete(fold_pending_key(action_id))
+    return services.counts_fold(action_ids=[action_id])
+
+
+@shared_task(ignore_result=True)
+def fold_counts() -> int:
+    return services.counts_fold()
+
+
+@shared_task(ignore_result=True)
+def reconcile_counts() -> list[dict]:
+    return services.counts_reconcile()
+
+
+@shared_task(ignore_result=True)
+def record_count_history() -> int:
+    return services.counts_record_history()
+
+
+@shared_task(ignore_result=True)
+def close_due_actions() -> int:
+    return services.actions_close_due()
+
+
+@shared_task(ignore_result=True)
+def expire_signatures() -> int:
+    return services.signatures_expire()

@@ -1,0 +1,47 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_SUPPORTER_EMAIL
+from campaigns import demo
+from campaigns.models import Action, ActionCount, CountDelta, CountHistory, Signature
+from campaigns.services import counts_reconcile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_creates_a_live_campaign_with_counted_signatures_and_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    pledge = Action.objects.get(slug=demo.PLEDGE_SLUG)
+    petition = Action.objects.get(slug=demo.PETITION_SLUG)
+    assert pledge.title == "Refugee? Migrant? Human Being." and pledge.kind == "pledge"
+    assert petition.target == "The Government of Canada" and petition.is_open()
+    assert Signature.objects.filter(action=petition).count() == 341  # 340 demo signers + the demo supporter
+    assert Signature.objects.filter(action=pledge).count() == 185
+    assert not CountDelta.objects.exists()
+    assert ActionCount.objects.get(action=petition).count == 341
+    assert CountHistory.objects.filter(action=petition).count() >= 14 * 24
+    assert counts_reconcile() == []
+    domains = {email.rsplit("@", 1)[1] for email in Signature.objects.values_list("email", flat=True)}
+    assert domains == {"example.org", "example.com"}
+    regions = set(Signature.objects.filter(action=petition).values_list("region", flat=True))
+    assert {"ON", "QC", "BC", "NU"} <= regions
+    assert Signature.objects.get(email=DEMO_SUPPORTER_EMAIL).status == Signature.Status.CONFIRMED
+
+
+def test_seed_without_users_still_loads_the_campaign():
+    out = io.StringIO()
+    demo.seed(create_users=False, stdout=out)
+    assert "Demo campaign ready" in out.getvalue()
+    assert Signature.objects.count() == 525
+
+
+def test_demo_pages_render(client):
+    demo.seed(create_users=False, stdout=io.StringIO())
+    for url in ["/", f"/act/{demo.PETITION_SLUG}/", f"/act/{demo.PETITION_SLUG}/signatures/"]:
+        assert client.get(url).status_code == 200
+    home = client.get("/").content.decode()
+    assert '<strong class="count">340</strong>' in home and '<strong class="count">185</strong>' in home
