@@ -19,6 +19,7 @@ from . import selectors
 from .abuse import client_ip
 from .forms import SignatureForm
 from .models import Action, Signature
+from .panels import action_context
 from .services import ActionNotOpen, signature_confirm, signature_create, signature_withdraw
 from .sharing import action_share_url, share_links
 from .tokens import CONFIRM, WITHDRAW
@@ -26,7 +27,11 @@ from .tokens import CONFIRM, WITHDRAW
 
 @require_safe
 def home(request):
-    return render(request, "home.html", {"campaigns": selectors.campaigns_live()})
+    from tracker.selectors import tracker_headline
+
+    return render(
+        request, "home.html", {"campaigns": selectors.campaigns_live(), "tracker_headline": tracker_headline()}
+    )
 
 
 @require_safe
@@ -42,37 +47,6 @@ def campaign_detail(request, slug):
     return render(request, "campaigns/campaign_detail.html", {"campaign": campaign})
 
 
-def _initial(user) -> dict:
-    initial = {"country": settings.SIGNATURE_DEFAULT_COUNTRY}
-    if user.is_authenticated:
-        initial.update(
-            first_name=user.first_name,
-            last_name=user.last_name,
-            email=user.email,
-            country=user.country or settings.SIGNATURE_DEFAULT_COUNTRY,
-            postal_code=user.postal_code,
-        )
-    return initial
-
-
-def _action_context(request, action: Action, form=None, *, embed: bool = False) -> dict:
-    is_open = action.is_open()
-    if form is None and is_open:
-        form = SignatureForm(action=action, initial=_initial(request.user))
-    return {
-        "action": action,
-        "campaign": action.campaign,
-        "progress": selectors.action_progress(action),
-        "recent_signers": [] if embed else selectors.recent_signers(action),
-        "form": form,
-        "is_open": is_open,
-        "closed_at": action.effective_closed_at(),
-        "share_url": action_share_url(action),
-        "share_links": share_links(action),
-        "embed": embed,
-    }
-
-
 def _unavailable(request, *, embed: bool = False):
     template = "campaigns/embed_unavailable.html" if embed else "campaigns/action_unavailable.html"
     return render(request, template, status=404)
@@ -82,12 +56,12 @@ def _sign(request, action: Action, *, embed: bool, user):
     """Validates the form and hands it to signature_create; every outcome renders the same page."""
     page = "campaigns/action_embed.html" if embed else "campaigns/action_detail.html"
     if not action.is_open():
-        context = _action_context(request, action, embed=embed)
+        context = action_context(request, action, embed=embed)
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     form = SignatureForm(request.POST, action=action)
     if not form.is_valid():
-        return render(request, page, _action_context(request, action, form, embed=embed), status=400)
+        return render(request, page, action_context(request, action, form, embed=embed), status=400)
     try:
         result = signature_create(
             action=action,
@@ -99,7 +73,7 @@ def _sign(request, action: Action, *, embed: bool, user):
             source_url=absolute_url(action.get_absolute_url()),
         )
     except ActionNotOpen:
-        context = _action_context(request, action, embed=embed)
+        context = action_context(request, action, embed=embed)
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
@@ -122,7 +96,7 @@ def action_detail(request, slug):
         return _unavailable(request)
     if request.method == "POST":
         return _sign(request, action, embed=False, user=request.user)
-    return render(request, "campaigns/action_detail.html", _action_context(request, action))
+    return render(request, "campaigns/action_detail.html", action_context(request, action))
 
 
 def _origin(url: str) -> str:
@@ -159,7 +133,7 @@ def action_embed(request, slug):
         # Signed as an anonymous supporter whatever cookies came along: without CSRF protection
         # this form must never act for a signed-in account.
         return _frameable(_sign(request, action, embed=True, user=None))
-    return _frameable(render(request, "campaigns/action_embed.html", _action_context(request, action, embed=True)))
+    return _frameable(render(request, "campaigns/action_embed.html", action_context(request, action, embed=True)))
 
 
 @require_safe

@@ -394,6 +394,12 @@ def seed(*, create_users: bool, stdout) -> None:
             sources=[sources[key] for key in fields["sources"]],
             factors=[factors[paragraph] for paragraph in fields["factors"]],
         )
+    # The petition to suspend the agreement (campaigns' demo data, loaded before this) is the
+    # review's related action, shown with its form on the review's page.
+    from campaigns.demo import PETITION_SLUG
+    from campaigns.models import Action
+
+    review.related_actions.add(*Action.objects.filter(slug=PETITION_SLUG))
     # The 2018 news is history, not news: close its batches before anyone follows.
     notification_batches_send_due()
     if create_users:

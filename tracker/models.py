@@ -111,6 +111,13 @@ class Review(models.Model):
         _("published at"), null=True, blank=True, help_text=_("Empty: a draft only staff can preview.")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    related_actions = models.ManyToManyField(
+        "campaigns.Action",
+        blank=True,
+        related_name="tracker_reviews",
+        verbose_name=_("related campaign actions"),
+        help_text=_("Shown with their form on the review's page, e.g. the petition to suspend the agreement."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -212,6 +212,11 @@ class Headline:
     latest_developments: list[Development]
 
 
+def review_related_actions(review: Review) -> list:
+    """The campaign actions shown with their form on the review's page (open ones first)."""
+    return list(review.related_actions.public().select_related("campaign").order_by("-status", "position", "pk"))
+
+
 def tracker_headline() -> Headline | None:
     """The home page's tracker headline: the first published review's status, its factors'
     assessments and its latest developments. None while no review is public."""

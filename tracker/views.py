@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.consent import WORDING
 from accounts.models import ConsentRecord
+from campaigns.panels import action_context
 
 from . import selectors
 from .forms import AccountFollowForm, EmailFollowForm, TimelineFilterForm
@@ -54,9 +55,14 @@ def index(request):
 
 def _render_review(request, review: Review, *, preview: bool):
     page = selectors.review_page(review=review, user=request.user)
+    related_actions = [
+        {**action_context(request, action), "form_action": action.get_absolute_url()}
+        for action in selectors.review_related_actions(review)
+    ]
     context = {
         "review": review,
         "page": page,
+        "related_actions": related_actions,
         "preview": preview,
         "email_form": EmailFollowForm(),
         "account_form": AccountFollowForm(initial={"delivery": page.follow.delivery} if page.follow else None),
