@@ -3,12 +3,18 @@
 The `page` (desktop) and `phone_page` (360x740) fixtures are ordinary Playwright pages that check
 every page they load: no console or page error, no request to another origin, a label on every
 visible form field, no horizontal scrolling, and a screenshot in var/e2e-screenshots/. A test
-that leaves any of these problems behind fails with the list. tests/e2e/helpers.py has the
-helpers for emails, TOTP codes and the keyboard.
+that leaves any of these problems behind fails with the list. The site's own frames inside
+another page (the embedded action form) get the label and width checks too, when the test ends.
+tests/e2e/helpers.py has the helpers for emails, TOTP codes and the keyboard.
+
+A test that needs a page on another origin (a partner site embedding the action form) asks for
+the `partner_site` fixture: that one origin, and only in that test, is not reported.
 """
 
 import os
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,10 +36,10 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 
-# Runs in every document the browser loads; reports to the __rallyPageReport binding at load.
+# Runs in every document the browser loads; top-level pages report to the __rallyPageReport
+# binding at load, frames are read by PageChecker.finish().
 PAGE_REPORT_SCRIPT = """
 (() => {
-  if (window.top !== window) return;
   window.__rallyPageState = () => {
     const unlabelled = [];
     const skipped = new Set(["hidden", "submit", "button", "reset", "image"]);
@@ -54,6 +60,7 @@ PAGE_REPORT_SCRIPT = """
     const root = document.documentElement;
     return {url: location.href, unlabelled, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth};
   };
+  if (window.top !== window) return;
   window.addEventListener("load", () => {
     setTimeout(() => window.__rallyPageReport(window.__rallyPageState()), 0);
   });
@@ -123,10 +130,14 @@ class PageChecker:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.problems.append(f"page error on {page.url}: {error}"))
 
+    def _allowed(self, origin: str) -> bool:
+        # The partner_site fixture adds its one origin to the test it serves, and to no other.
+        return origin == self.origin or origin in getattr(self.node, "_rally_allowed_origins", ())
+
     def _route(self, route):
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in {"http", "https"} and f"{parts.scheme}://{parts.netloc}" != self.origin:
+        if parts.scheme in {"http", "https"} and not self._allowed(f"{parts.scheme}://{parts.netloc}"):
             self.problems.append(f"request to another origin: {url} (from {self.page.url})")
             route.abort("blockedbyclient")
         else:
@@ -166,10 +177,24 @@ class PageChecker:
         """Checks the page as it is now (what the last action left) and returns every problem."""
         if not self.finished:
             self.finished = True
-            if not self.page.is_closed() and self.page.url.startswith(self.origin):
-                self._check(self.page.evaluate("window.__rallyPageState()"))
-                self.screenshot()
+            if not self.page.is_closed():
+                if self.page.url.startswith(self.origin):
+                    self._check(self.page.evaluate("window.__rallyPageState()"))
+                if self._allowed(f"{urlsplit(self.page.url).scheme}://{urlsplit(self.page.url).netloc}"):
+                    # A partner's page shows the site in a frame: its end state is worth a picture too.
+                    self.screenshot()
+                self._check_frames()
         return self.problems
+
+    def _check_frames(self) -> None:
+        """The site's pages framed by another page (the embed on a partner's site)."""
+        for frame in self.page.frames:
+            if frame is self.page.main_frame or not frame.url.startswith(self.origin):
+                continue
+            try:
+                self._check(frame.evaluate("window.__rallyPageState()"))
+            except PlaywrightError as error:
+                self.problems.append(f"could not check the frame {frame.url}: {error}")
 
 
 def _checked_page(request, browser, live_server, settings, *, viewport, label, **context_options):
@@ -216,3 +241,46 @@ def pytest_runtest_call(item):
     if problems:
         pytest.fail("The pages of this test have problems:\n  " + "\n  ".join(problems), pytrace=False)
     return result
+
+
+class PartnerSite:
+    """Another origin's website (http://127.0.0.1:<port>, where the live server is on localhost):
+    it serves the pages a test gives it, e.g. one that embeds the action form in an iframe."""
+
+    def __init__(self):
+        pages = self.pages = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = pages.get(self.path.split("?")[0])
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write((body or "Not found").encode())
+
+            def log_message(self, format, *args):  # the test's output is not the place for an access log
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def serve(self, path: str, html: str) -> str:
+        """Serves html at path; returns the page's address."""
+        self.pages[path] = html
+        return self.origin + path
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def partner_site(request, live_server):
+    """A partner's website on another origin, which the page checks of this test only allow."""
+    site = PartnerSite()
+    assert not live_server.url.startswith(site.origin), "the partner must be on another origin than the site"
+    request.node.__dict__.setdefault("_rally_allowed_origins", []).append(site.origin)
+    yield site
+    site.close()

@@ -1,5 +1,6 @@
 """Helpers for browser tests: the emails the site sent, TOTP codes, the keyboard, signing in."""
 
+import importlib
 import re
 import time
 
@@ -120,3 +121,72 @@ def confirm_password_if_asked(page, password: str) -> None:
     if "/accounts/reauthenticate/" in page.url:
         page.fill("[name=password]", password)
         submit(page, "password")
+
+
+# The permissions each staff group gets from the data migrations, by app label.
+_GROUP_GRANTS = {
+    "campaigns": lambda: importlib.import_module("campaigns.migrations.0002").GRANTS,
+    "tracker": lambda: {
+        name: _tracker_codenames(permissions)
+        for name, permissions in importlib.import_module("tracker.migrations.0002_staff_permissions").GROUPS.items()
+    },
+}
+
+
+def _tracker_codenames(permissions: dict) -> list[str]:
+    return [f"{action}_{model}" for model, actions in permissions.items() for action in actions]
+
+
+def staff_group(name: str):
+    """The staff group as the migrations made it.
+
+    The live server's tests run on a database that is emptied after each test, and the data
+    migrations' groups go with it (the permissions come back, the groups do not); so the group
+    is made again here, with exactly the permissions the migrations grant it.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=name)
+    for app_label, grants in _GROUP_GRANTS.items():
+        codenames = grants().get(name, [])
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    return group
+
+
+def staff_member(group_name: str, **fields):
+    """A staff user in one staff group (not a superuser), with a TOTP authenticator; returns the
+    user and the authenticator's secret, for sign_in_to_admin."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(staff_group(group_name))
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return user, secret
+
+
+def sign_in_to_admin(page, email: str, password: str, secret: str) -> None:
+    """Signs in the way staff do (the admin requires two-factor authentication) and opens the admin."""
+    page.goto("/admin/")
+    page.fill("[name=login]", email)
+    page.fill("[name=password]", password)
+    submit(page, "password")
+    page.fill("[name=code]", totp_code(secret))
+    submit(page, "code")
+    assert page.url.split("?")[0].endswith("/admin/"), f"Staff sign-in ended on {page.url}"
+
+
+def reload_until(page, predicate, *, timeout: float = 8, interval: float = 0.5):
+    """Reloads the page until predicate(page) is truthy (e.g. a count that follows within seconds);
+    returns its value, or fails with the last page address on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate(page)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"{page.url} did not show what was expected within {timeout}s")
+        page.wait_for_timeout(interval * 1000)
+        page.reload()

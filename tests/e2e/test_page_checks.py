@@ -41,3 +41,22 @@ def test_the_page_checks_report_every_kind_of_problem(phone_page, request):
     # The site's own pages are clean; the fixture checks the page the test ends on as well.
     checker.problems.clear()
     phone_page.goto("/")
+
+
+def test_a_partner_site_is_allowed_in_the_test_that_asks_for_it_and_nothing_else(page, partner_site, request):
+    [checker] = request.node._rally_page_checkers
+    partner_page = partner_site.serve(
+        "/",
+        '<!doctype html><html lang="en"><head><title>Partner</title></head>'
+        '<body><h1>A partner</h1><img src="https://cdn.example.com/pixel.png" alt=""></body></html>',
+    )
+    page.goto(partner_page)
+    for _attempt in range(50):
+        if any(report["url"] == partner_page for report in checker.reports):
+            break
+        page.wait_for_timeout(100)
+
+    problems = "\n".join(checker.problems)
+    assert f"request to another origin: {partner_site.origin}" not in problems
+    assert "request to another origin: https://cdn.example.com/pixel.png" in problems
+    checker.problems.clear()

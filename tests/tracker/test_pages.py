@@ -177,6 +177,20 @@ def test_the_timeline_filters_by_factor_kind_and_dates(client, review, factors):
     assert titles(factor="c", kind="statistic") == []
 
 
+def test_the_timeline_says_how_many_developments_match_in_a_sentence_that_agrees(client, review, factors):
+    DevelopmentFactory(review=review, title="Separations", kind="statistic", factors=[factors["b"]])
+    DevelopmentFactory(review=review, title="UN call", kind="international_body", factors=[factors["b"]])
+    url = reverse("tracker:timeline", args=[review.slug])
+
+    def status(**params):
+        page = client.get(url, params).content.decode()
+        return " ".join(page.split('role="status">')[1].split("</p>")[0].split())
+
+    assert status() == "2 developments"
+    assert status(kind="statistic") == "1 development matches these filters."
+    assert status(factor="b") == "2 developments match these filters."
+
+
 @pytest.mark.parametrize(
     "params",
     [
