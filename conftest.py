@@ -1,6 +1,12 @@
-"""Fixtures shared by every test package."""
+"""Fixtures shared by every test package.
+
+tests/services.py adds the fixtures of tests marked `services` (a real Celery worker, an SMTP sink,
+a private Redis); see its docstring.
+"""
 
 import pytest
+
+pytest_plugins = ["tests.services"]
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +21,20 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_services(request):
+    """Tests not marked `services` run tasks in-process, under make test-services too.
+
+    Nothing consumes the queue for them, so the same test passes on both runs. Tests marked
+    `services` keep the real broker (when REDIS_URL is set) and ask for celery_worker_process.
+    """
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from tests.services import set_celery_eager
+
+    previous = set_celery_eager(True)
+    yield
+    set_celery_eager(previous)

@@ -1,4 +1,6 @@
-def test_healthz_reports_database_and_eager_broker(client, db):
+def test_healthz_reports_database_and_eager_broker(client, db, settings):
+    settings.REDIS_URL = ""  # the embedded default, also under make test-services
+
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
