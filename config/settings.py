@@ -341,7 +341,7 @@ CELERY_BEAT_SCHEDULE["outbox-purge-bodies"] = {"task": "emails.tasks.purge_email
 # `celery -A config worker` consumes every queue listed here. A task routed elsewhere must add
 # its queue to this list (tests/emails/test_celery_config.py checks it).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = [Queue("celery"), Queue("emails")]
+CELERY_TASK_QUEUES = [Queue("celery", routing_key="celery"), Queue("emails", routing_key="emails")]
 CELERY_TASK_ROUTES = {"emails.tasks.deliver_outbox": {"queue": "emails"}}
 # Publishing a task must fail fast when Redis is down or hung, never hang the request: the row
 # is safe in the outbox and the sweeper dispatches it later. kombu otherwise retries connecting

@@ -31,7 +31,7 @@ redis.call('EXPIRE', KEYS[1], 60)
 return tostring(wait)
 """
 
-_script = None
+_scripts: dict = {}
 
 
 class ThrottleUnavailable(Exception):
@@ -46,7 +46,6 @@ def _redis():
 
 def acquire_send_token() -> None:
     """Blocks until the global bucket allows one more email (no-op when no rate is set)."""
-    global _script
     rate = settings.EMAIL_RATE_PER_SECOND
     if not rate or not settings.REDIS_URL:
         return
@@ -54,10 +53,11 @@ def acquire_send_token() -> None:
 
     burst = max(1, settings.EMAIL_RATE_BURST)
     try:
-        if _script is None:
-            _script = _redis().register_script(_TAKE_TOKEN)
+        script = _scripts.get(settings.REDIS_URL)
+        if script is None:
+            script = _scripts[settings.REDIS_URL] = _redis().register_script(_TAKE_TOKEN)
         while True:
-            wait = float(_script(keys=[settings.EMAIL_RATE_BUCKET_KEY], args=[rate, burst]))
+            wait = float(script(keys=[settings.EMAIL_RATE_BUCKET_KEY], args=[rate, burst]))
             if wait <= 0:
                 return
             time.sleep(min(wait, 1.0))

@@ -18,3 +18,18 @@ def scripted(settings):
     ScriptedBackend.reset()
     yield ScriptedBackend
     ScriptedBackend.reset()
+
+
+@pytest.fixture
+def fast_outbox(settings, monkeypatch):
+    """Outbox timings short enough for tests on real services, in this process (where the tests
+    run the sweeper) and in the environment worker subprocesses inherit."""
+    from emails import delivery
+    from tests.emails.outbox_helpers import FAST_OUTBOX
+
+    for name, value in FAST_OUTBOX.items():
+        monkeypatch.setenv(name, value)
+        setattr(settings, name, type(getattr(settings, name))(float(value)))
+    delivery._broker_down_until = 0.0
+    yield
+    delivery._broker_down_until = 0.0

@@ -15,6 +15,9 @@ def test_a_plain_worker_consumes_every_queue_a_task_is_routed_to():
         queue = app.amqp.router.route({}, name)["queue"]
         assert queue.name in consumed, f"{name} is routed to {queue.name}, which a plain worker does not consume"
     assert app.amqp.router.route({}, "emails.tasks.deliver_outbox")["queue"].name == "emails"
+    # Each queue has its own binding, so no message is delivered to two queues (and run twice).
+    bindings = {(queue.exchange.name, queue.routing_key) for queue in app.amqp.queues.values()}
+    assert len(bindings) == len(app.amqp.queues)
 
 
 def test_tasks_are_acknowledged_late_and_come_back_when_a_worker_dies():
