@@ -4,6 +4,9 @@ from django.conf import settings
 
 from config.celery import app
 
+# What a worker does at start: import every app's tasks module.
+app.loader.import_default_modules()
+
 
 def test_a_plain_worker_consumes_every_queue_a_task_is_routed_to():
     # `celery -A config worker` without -Q consumes exactly the queues in task_queues.
