@@ -30,10 +30,11 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 
+# The embedded default, whatever servers the shell points at (make test-services uses those).
 test: lint
-	$(BIN)/pytest -n 2 -m "not services and not e2e"
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL $(BIN)/pytest -n 2 -m "not services and not e2e"
 
 test-services: install
 	$(BIN)/python scripts/test_services.py

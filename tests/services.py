@@ -283,7 +283,8 @@ def celery_worker_process(transactional_db, celery_worker_env, tmp_path):
     """A running `celery -A config worker --pool prefork --concurrency 2` for this test.
 
     Needs committed rows, hence transactional_db. Tasks left in the queue by earlier tests are
-    purged before it starts. Its log is printed when the test fails.
+    purged before it starts (not after: the test may leave the broker down). Its log is printed
+    when the test fails.
     """
     from config.celery import app
 
@@ -292,7 +293,6 @@ def celery_worker_process(transactional_db, celery_worker_env, tmp_path):
     worker.start()
     yield worker
     worker.stop()
-    app.control.purge()
     # Captured output: pytest shows it with the report of a failed test.
     sys.stdout.write(f"\n--- Celery worker log ({worker.log_path}) ---\n{worker.log()[-20000:]}\n")
 
