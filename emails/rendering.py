@@ -2,9 +2,11 @@
 in the recipient's language."""
 
 from dataclasses import dataclass
+from email.policy import compat32
 from email.utils import formataddr, make_msgid
 from functools import lru_cache
 from urllib.parse import urlsplit
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +19,37 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
 from .models import BULK_CATEGORIES, OutboxEmail
+
+
+class _ShortHeadersAsIs(type(compat32)):
+    """Django's policy (compat32), minus the Header machinery for header lines that need no folding
+    or encoding: a short, one-line, ASCII value comes out exactly as it went in. Folding every
+    header through Header.encode was a third of the cost of turning a message into bytes."""
+
+    def _fold(self, name, value, sanitize):
+        if (
+            isinstance(value, str)
+            and len(name) + len(value) + 2 <= (self.max_line_length or 78)
+            and value.isascii()
+            and "\n" not in value
+            and "\r" not in value
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
+_POLICY = _ShortHeadersAsIs()
+
+
+class OutboxMessage(EmailMultiAlternatives):
+    def message(self):
+        message = super().message()
+        message.policy = _POLICY
+        if message.is_multipart():
+            # A boundary of our own, unique per message: for a random one, the generator compiles
+            # a regular expression per message to check the body does not contain it.
+            message.set_boundary(f"=_rally_{uuid4().hex}")
+        return message
 
 
 @dataclass
@@ -122,7 +155,7 @@ def build_message(
         html = render_to_string("emails/layout.html", context)
     headers = {"Message-ID": make_msgid(domain=_site_domain()), **(extras.get("headers") or {})}
     reply_to = valid_address(email.reply_to)
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=rendered.subject,
         body=text,
         from_email=safe_mailbox(email.from_email, fallback=settings.DEFAULT_FROM_EMAIL)
