@@ -1,7 +1,9 @@
 """Unsubscribe tokens: signed, naming the address and the category, valid without signing in."""
 
+from functools import lru_cache
+
 from django.core import signing
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.adapters import absolute_url
@@ -19,7 +21,7 @@ WHY = {
 
 
 def unsubscribe_token(*, address: str, category: str) -> str:
-    return signing.dumps({"e": address.strip().lower(), "c": category}, salt=_SALT, compress=True)
+    return signing.dumps({"e": address.strip().lower(), "c": category}, salt=_SALT)
 
 
 def unsubscribe_token_read(token: str) -> tuple[str, str] | None:
@@ -33,17 +35,31 @@ def unsubscribe_token_read(token: str) -> tuple[str, str] | None:
     return data["e"], data["c"]
 
 
+# Every bulk email builds these links: resolved once per URLconf, not once per email (a failed
+# reverse() raises and catches an exception, which costs as much as rendering a template).
+@lru_cache(maxsize=4)
+def _unsubscribe_path(urlconf) -> tuple[str, str]:
+    return tuple(reverse("emails:unsubscribe", args=["TOKEN"], urlconf=urlconf).split("TOKEN"))
+
+
+@lru_cache(maxsize=4)
+def _preferences_path(urlconf) -> str:
+    try:
+        return reverse("accounts:email-preferences", urlconf=urlconf)
+    except NoReverseMatch:
+        return reverse("accounts:profile", urlconf=urlconf)
+
+
 def unsubscribe_url(*, address: str, category: str) -> str:
-    return absolute_url(reverse("emails:unsubscribe", args=[unsubscribe_token(address=address, category=category)]))
+    # Signed tokens are URL-safe (base64url, ":" and "."), so they go in the path as they are.
+    before, after = _unsubscribe_path(get_urlconf())
+    return absolute_url(f"{before}{unsubscribe_token(address=address, category=category)}{after}")
 
 
 def preferences_path() -> str:
     """Where supporters choose what they receive: the preferences page once the accounts app has
     it, the profile page until then."""
-    try:
-        return reverse("accounts:email-preferences")
-    except NoReverseMatch:
-        return reverse("accounts:profile")
+    return _preferences_path(get_urlconf())
 
 
 def list_id(category: str) -> str:
