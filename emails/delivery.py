@@ -81,7 +81,7 @@ def _publish(ids: list[int] | None) -> bool:
             logger.exception("In-process delivery of outbox rows %s failed", ids)
             return False
         _broker_down_until = time.monotonic() + BROKER_DOWN_PAUSE
-        logger.warning("Could not hand outbox rows to a worker; the sweeper will", exc_info=True)
+        logger.warning("Could not hand outbox rows to a worker; the sweeper will dispatch them", exc_info=True)
         return False
     _broker_down_until = 0.0
     return True
@@ -174,7 +174,7 @@ def _outcome_sql(vendor: str, names: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
     table = quote(OutboxEmail._meta.db_table)
     assignments = ", ".join(f"{quote(OutboxEmail._meta.get_field(name).column)} = %s" for name in names)
-    where = f"{quote('id')} = %s AND {quote('claim_token')} = %s"
+    where = f"{quote(OutboxEmail._meta.pk.column)} = %s AND {quote('claim_token')} = %s"
     return f"UPDATE {table} SET {assignments} WHERE {where}"  # noqa: S608 - names from the model, values bound
 
 
