@@ -199,3 +199,31 @@ def test_the_notice_template_renders_both_parts():
     html = html_part(message)
     assert "<p>Second &lt;one&gt;.</p>" in html
     assert 'href="http://testserver/c/"' in html
+
+
+@pytest.mark.parametrize(
+    "subject, from_email",
+    [
+        ("Hello Ana", "Rally <rally@example.org>"),
+        (
+            "Réunion à Montréal : ce que la révision a changé pour les personnes qui demandent l'asile",
+            "Équipe <r@example.org>",
+        ),
+        ("  spaced   out  ", '"Quoted, name" <r@example.org>'),
+        ("x" * 120, "Rally <rally@example.org>"),
+    ],
+)
+def test_the_faster_header_folding_writes_the_same_bytes_as_compat32(subject, from_email):
+    from email.policy import compat32
+
+    _email, message = send(
+        category=Category.CAMPAIGN_UPDATES, consent_checked=True, subject=subject, template="", body_text="Hi"
+    )
+    message.subject = subject
+    message.from_email = from_email
+    message.extra_headers["Date"] = "Thu, 26 Nov 2026 13:00:00 -0000"  # the same in both
+    fast = message.message()
+    reference = message.message()
+    reference.policy = compat32
+    reference.set_boundary(fast.get_boundary())
+    assert fast.as_bytes(linesep="\r\n") == reference.as_bytes(linesep="\r\n")
