@@ -104,6 +104,48 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+class PostgresCPU:
+    """CPU time of the PostgreSQL sessions on one database, sampled while they live (a session
+    closed before the end still counts with its last sample)."""
+
+    def __init__(self, database: str, *, interval: float = 0.5):
+        self.needle = f" {database} "
+        self.interval = interval
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        import psutil
+
+        for process in psutil.process_iter(["name", "cmdline"]):
+            try:
+                if process.info["name"] == "postgres" and self.needle in " ".join(process.info["cmdline"] or []):
+                    times = process.cpu_times()
+                    self.seen[process.pid] = times.user + times.system
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+    def __enter__(self):
+        self.sample()
+        self.baseline = self.seconds
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+
 def django_python(env: dict, code: str) -> str:
     completed = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup()\n{code}"],
@@ -175,6 +217,7 @@ def main() -> list:
         try:
             time.sleep(5)  # both workers connected and waiting
             own_cpu_before = sum(os.times()[:2])
+            database_cpu = PostgresCPU(database_url.rsplit("/", 1)[-1]).__enter__()
             load_before = os.getloadavg()[0]
             started = time.monotonic()
             written, enqueue_seconds = django_python(env, ENQUEUE).split()
@@ -187,6 +230,7 @@ def main() -> list:
             time.sleep(1)  # anything sent twice would arrive now
             worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
             own_cpu = sum(os.times()[:2]) - own_cpu_before
+            database_cpu.__exit__(None, None, None)
         finally:
             for sampler in samplers:
                 sampler.__exit__(None, None, None)
@@ -199,7 +243,8 @@ def main() -> list:
     print(
         f"   wrote {int(written):,} rows in {float(enqueue_seconds):.1f}s; first to last message "
         f"{delivery_seconds:.1f}s ({sink.total / delivery_seconds:,.0f}/s); rows: {statuses}\n"
-        f"   CPU per email: workers {1000 * worker_cpu / EMAILS:.2f} ms, sink {1000 * own_cpu / EMAILS:.2f} ms; "
+        f"   CPU per email: workers {1000 * worker_cpu / EMAILS:.2f} ms, sink {1000 * own_cpu / EMAILS:.2f} ms, "
+        f"PostgreSQL {1000 * (database_cpu.seconds - database_cpu.baseline) / EMAILS:.2f} ms; "
         f"load average before the run {load_before:.1f} (other work on this machine slows the figure)",
         flush=True,
     )
