@@ -35,7 +35,6 @@ class OutboxEmailAdmin(SupporterDataOnly, admin.ModelAdmin):
     list_filter = ["status", "category", "created_at"]
     search_fields = ["key", "to_email"]
     readonly_fields = [field.name for field in OutboxEmail._meta.fields]
-    exclude = ["context"]
     actions = ["retry"]
     show_full_result_count = False
     list_per_page = 50

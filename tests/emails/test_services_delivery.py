@@ -154,3 +154,16 @@ def test_one_click_unsubscribe_stops_the_next_bulk_email_and_is_on_record(celery
     assert record.source == "unsubscribe link (campaign_updates)"
     user.email_preferences.refresh_from_db()
     assert user.email_preferences.campaign_updates is False
+
+
+def test_outcomes_skip_the_fsync_wait_only_while_a_run_delivers(smtp_sink):
+    from django.db import connection
+
+    from emails.services import outbox_deliver
+
+    queue_rows(3, dispatch=False)
+    assert outbox_deliver() == 3
+    assert all_in(OutboxEmail.Status.SENT)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
