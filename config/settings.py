@@ -12,6 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -322,14 +323,41 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Outbox delivery: the global sending rate (0 = unlimited) and the sweeper's schedule.
+# Outbox delivery (emails/): the global sending rate (0 = unlimited), retries and the sweeper.
 EMAIL_RATE_PER_SECOND = env.float("EMAIL_RATE_PER_SECOND", default=0)
 EMAIL_RATE_BURST = env.int("EMAIL_RATE_BURST", default=50)
+EMAIL_RATE_BUCKET_KEY = f"{env.str('CACHE_KEY_PREFIX', default='rally')}:email-rate"
 EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=90)
+EMAIL_DELIVERY_BATCH_SIZE = env.int("EMAIL_DELIVERY_BATCH_SIZE", default=100)
+# A row held by a worker that died is taken back after this many seconds (live workers refresh
+# their claim every quarter of it); with the sweeper running every minute, within two minutes.
+EMAIL_CLAIM_TIMEOUT = env.int("EMAIL_CLAIM_TIMEOUT", default=60)
+# Rows still queued this many seconds after they were written lost their task (broker down).
+EMAIL_DISPATCH_GRACE = env.int("EMAIL_DISPATCH_GRACE", default=30)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=30)
+EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "emails.tasks.sweep_outbox", "schedule": 60.0}
-# Publishing a task must fail fast when Redis is down: the row is safe and the sweeper resends.
+CELERY_BEAT_SCHEDULE["outbox-purge-bodies"] = {"task": "emails.tasks.purge_email_bodies", "schedule": 3600.0}
+# Sending has a queue of its own (so the sweeper can see how much is waiting); a plain
+# `celery -A config worker` consumes every queue listed here. A task routed elsewhere must add
+# its queue to this list (tests/emails/test_celery_config.py checks it).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery", routing_key="celery"), Queue("emails", routing_key="emails")]
+CELERY_TASK_ROUTES = {"emails.tasks.deliver_outbox": {"queue": "emails"}}
+# Publishing a task must fail fast when Redis is down or hung, never hang the request: the row
+# is safe in the outbox and the sweeper dispatches it later. kombu otherwise retries connecting
+# for broker_connection_timeout and waits forever on a socket that never answers.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    {
+        "max_retries": 0,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 2,
+        "retry_on_timeout": False,
+    }
+)
 
 # The public, read-only JSON API (api/): anonymous, paginated, throttled per IP, OpenAPI schema.
 REST_FRAMEWORK = {

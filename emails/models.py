@@ -51,10 +51,16 @@ class OutboxEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body_text = models.TextField(_("plain-text body"), blank=True)
     body_html = models.TextField(_("HTML body"), blank=True)
+    # Set when membership of the audience was the consent (opt_in ticked, follow confirmed), so the
+    # send-time check looks only at the suppression list, not at the account's preferences.
+    consent_checked = models.BooleanField(_("consent checked by the sender"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # Which delivery run holds the row: a run that stalled past the claim timeout finds its rows
+    # taken back (another run holds them under another token) and does not send them a second time.
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
@@ -70,6 +76,7 @@ class OutboxEmail(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
             models.Index(fields=["to_email", "category", "status"], name="outbox_recipient_idx"),
+            models.Index(fields=["sent_at"], name="outbox_sent_at_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,9 @@
 """Reads of the outbox."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from .models import OutboxEmail
 
@@ -12,3 +15,33 @@ def outbox_health() -> dict:
         failed=Count("pk", filter=Q(status=OutboxEmail.Status.FAILED)),
     )
     return {"queued": counts["queued"], "failed": counts["failed"]}
+
+
+def outbox_last_day() -> dict:
+    """The outbox at a glance for staff (one query): emails sent and emails that failed or were
+    withheld in the last 24 hours, and emails waiting now."""
+    since = timezone.now() - timedelta(days=1)
+    waiting = [OutboxEmail.Status.QUEUED, OutboxEmail.Status.SENDING]
+    return OutboxEmail.objects.filter(
+        Q(created_at__gte=since) | Q(sent_at__gte=since) | Q(status__in=waiting)
+    ).aggregate(
+        sent=Count("pk", filter=Q(status=OutboxEmail.Status.SENT, sent_at__gte=since)),
+        failed=Count("pk", filter=Q(status=OutboxEmail.Status.FAILED, created_at__gte=since)),
+        withheld=Count("pk", filter=Q(status=OutboxEmail.Status.WITHHELD, created_at__gte=since)),
+        queued=Count("pk", filter=Q(status__in=waiting)),
+    )
+
+
+def may_see_supporter_data(user) -> bool:
+    """Outbox rows and the suppression list hold addresses: superusers and "Supporter data" only."""
+    from accounts.models import GROUP_SUPPORTER_DATA
+
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_rally_supporter_data", None)
+    if cached is None:
+        cached = user.groups.filter(name=GROUP_SUPPORTER_DATA).exists()
+        user._rally_supporter_data = cached
+    return cached

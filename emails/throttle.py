@@ -9,27 +9,33 @@ import time
 
 from django.conf import settings
 
-# KEYS[1]: bucket; ARGV: rate per second, burst, now (seconds). Returns seconds to wait (0 = go).
+# KEYS[1]: bucket; ARGV: rate per second, burst. Returns seconds to wait (0 = go). The clock is
+# Redis's own, so workers on machines whose clocks disagree still share one rate.
 _TAKE_TOKEN = """
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now
-tokens = math.min(burst, tokens + (now - at) * rate)
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
 local wait = 0
 if tokens >= 1 then
   tokens = tokens - 1
 else
   wait = (1 - tokens) / rate
 end
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('EXPIRE', KEYS[1], 60)
 return tostring(wait)
 """
 
-_script = None
+_scripts: dict = {}
+
+
+class ThrottleUnavailable(Exception):
+    """The shared bucket cannot be reached: sending waits rather than ignore the provider's limit."""
 
 
 def _redis():
@@ -40,15 +46,20 @@ def _redis():
 
 def acquire_send_token() -> None:
     """Blocks until the global bucket allows one more email (no-op when no rate is set)."""
-    global _script
     rate = settings.EMAIL_RATE_PER_SECOND
     if not rate or not settings.REDIS_URL:
         return
-    if _script is None:
-        _script = _redis().register_script(_TAKE_TOKEN)
+    import redis
+
     burst = max(1, settings.EMAIL_RATE_BURST)
-    while True:
-        wait = float(_script(keys=["rally:email-rate"], args=[rate, burst, time.time()]))
-        if wait <= 0:
-            return
-        time.sleep(min(wait, 1.0))
+    try:
+        script = _scripts.get(settings.REDIS_URL)
+        if script is None:
+            script = _scripts[settings.REDIS_URL] = _redis().register_script(_TAKE_TOKEN)
+        while True:
+            wait = float(script(keys=[settings.EMAIL_RATE_BUCKET_KEY], args=[rate, burst]))
+            if wait <= 0:
+                return
+            time.sleep(min(wait, 1.0))
+    except redis.RedisError as error:
+        raise ThrottleUnavailable(f"sending rate limiter unavailable: {error}") from error

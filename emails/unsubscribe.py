@@ -1,7 +1,10 @@
 """Unsubscribe tokens: signed, naming the address and the category, valid without signing in."""
 
+from functools import lru_cache
+
 from django.core import signing
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.adapters import absolute_url
 
@@ -9,24 +12,62 @@ from .models import BULK_CATEGORIES, Category, OutboxEmail
 
 _SALT = "rally.emails.unsubscribe"
 
+# Said in every bulk email, in the recipient's language.
+WHY = {
+    Category.CAMPAIGN_UPDATES: _("You get this email because you asked for updates about campaigns you support."),
+    Category.TRACKER_UPDATES: _("You get this email because you follow a policy review on Rally's tracker."),
+    Category.DIGEST: _("You get this email because you chose to receive a digest."),
+}
+
 
 def unsubscribe_token(*, address: str, category: str) -> str:
-    return signing.dumps({"e": address.strip().lower(), "c": category}, salt=_SALT, compress=True)
+    return signing.dumps({"e": address.strip().lower(), "c": category}, salt=_SALT)
 
 
 def unsubscribe_token_read(token: str) -> tuple[str, str] | None:
     """(address, category) of a valid token, or None for a forged, truncated or mangled one."""
     try:
         data = signing.loads(token, salt=_SALT)
-    except signing.BadSignature:
+    except (signing.BadSignature, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("c") not in Category.values or not isinstance(data.get("e"), str):
+    if not isinstance(data, dict) or data.get("c") not in BULK_CATEGORIES or not isinstance(data.get("e"), str):
         return None
     return data["e"], data["c"]
 
 
+# Every bulk email builds these links: resolved once per URLconf, not once per email (a failed
+# reverse() raises and catches an exception, which costs as much as rendering a template).
+@lru_cache(maxsize=4)
+def _unsubscribe_path(urlconf) -> tuple[str, str]:
+    return tuple(reverse("emails:unsubscribe", args=["TOKEN"], urlconf=urlconf).split("TOKEN"))
+
+
+@lru_cache(maxsize=4)
+def _preferences_path(urlconf) -> str:
+    try:
+        return reverse("accounts:email-preferences", urlconf=urlconf)
+    except NoReverseMatch:
+        return reverse("accounts:profile", urlconf=urlconf)
+
+
 def unsubscribe_url(*, address: str, category: str) -> str:
-    return absolute_url(reverse("emails:unsubscribe", args=[unsubscribe_token(address=address, category=category)]))
+    # Signed tokens are URL-safe (base64url, ":" and "."), so they go in the path as they are.
+    before, after = _unsubscribe_path(get_urlconf())
+    return absolute_url(f"{before}{unsubscribe_token(address=address, category=category)}{after}")
+
+
+def preferences_path() -> str:
+    """Where supporters choose what they receive: the preferences page once the accounts app has
+    it, the profile page until then."""
+    return _preferences_path(get_urlconf())
+
+
+def list_id(category: str) -> str:
+    """RFC 2919: one stable identifier per list, under the site's domain, so filters can match it."""
+    from .rendering import _site_domain
+
+    label = category.replace("_", "-")
+    return f"{label} <{label}.{_site_domain()}>"
 
 
 def unsubscribe_extras(email: OutboxEmail) -> dict:
@@ -35,25 +76,12 @@ def unsubscribe_extras(email: OutboxEmail) -> dict:
     url = unsubscribe_url(address=email.to_email, category=email.category)
     return {
         "unsubscribe_url": url,
-        "preferences_url": absolute_url(reverse("accounts:profile")),
-        "why": WHY[email.category],
+        "preferences_url": absolute_url(preferences_path()),
+        # A sender may say more precisely why (e.g. "you signed the petition X and asked to hear more").
+        "why": email.context.get("why") or WHY[email.category],
         "headers": {
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"{email.category.replace('_', '-')} <{email.category.replace('_', '-')}.rally>",
+            "List-Id": list_id(email.category),
         },
     }
-
-
-# Lazy, so each email says it in the recipient's language.
-def _why():
-    from django.utils.translation import gettext_lazy as _
-
-    return {
-        Category.CAMPAIGN_UPDATES: _("You get this email because you asked for campaign updates."),
-        Category.TRACKER_UPDATES: _("You get this email because you follow a policy review on Rally's tracker."),
-        Category.DIGEST: _("You get this email because you chose to receive a digest."),
-    }
-
-
-WHY = _why()

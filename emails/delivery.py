@@ -1,0 +1,444 @@
+"""Delivery of outbox rows, in workers: claim a batch, send it over one connection, record each
+row's outcome as it goes; and the sweeper that hands forgotten rows to workers again.
+
+A row is in exactly one state at a time: queued (waiting for `next_attempt_at`), sending (claimed
+by one delivery run, named by `claim_token`), or final (sent, failed, withheld). Only a run that
+holds a row's token may send it or record its outcome, so a run that stalled past the claim
+timeout, whose rows the sweeper took back, sends none of them a second time.
+"""
+
+import logging
+import math
+import random
+import smtplib
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import lru_cache
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import OutboxEmail
+from .policy import bulk_withhold_reasons, suppress_after_permanent_failure
+from .rendering import build_message, render_content
+from .throttle import ThrottleUnavailable, acquire_send_token
+
+logger = logging.getLogger(__name__)
+
+# A run hands what it has not sent back to the queue after this long, well inside the task's soft
+# time limit, so a slow mail server or a low sending rate never gets a task killed mid-batch.
+DELIVERY_TIME_BUDGET = 60.0
+# How long rows wait after the sending rate limiter (Redis) could not be reached.
+THROTTLE_UNAVAILABLE_DELAY = timedelta(seconds=15)
+# A broker that refused a task is not asked again by this process for this long: the rows are
+# safe in the outbox and the sweeper dispatches them; each request need not pay the timeout.
+BROKER_DOWN_PAUSE = 5.0
+_broker_down_until = 0.0
+
+
+def claim_timeout() -> timedelta:
+    return timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT)
+
+
+def dispatch_grace() -> timedelta:
+    return timedelta(seconds=settings.EMAIL_DISPATCH_GRACE)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with jitter, so the retries of one outage do not all come back at once."""
+    base = settings.EMAIL_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(settings.EMAIL_RETRY_MAX_SECONDS, base) * (0.5 + random.random()))
+
+
+# Dispatching -------------------------------------------------------------------------------------
+
+
+def outbox_dispatch(*, ids: list[int] | None) -> bool:
+    """Hands rows (None: whatever is due) to a worker. Never raises: if the broker is down, the
+    sweeper dispatches them later. Returns whether the task was published."""
+    if time.monotonic() < _broker_down_until:
+        return False
+    return _publish(ids)
+
+
+def _publish(ids: list[int] | None) -> bool:
+    global _broker_down_until
+    from config.celery import app
+
+    from .tasks import deliver_outbox
+
+    try:
+        deliver_outbox.apply_async(kwargs={"ids": ids}, retry=False)
+    except Exception:
+        if app.conf.task_always_eager:
+            # In-process delivery: the error is a bug to see, not a broker outage. The rows stay
+            # queued (or were marked by the run), so the sweeper still gets them out.
+            logger.exception("In-process delivery of outbox rows %s failed", ids)
+            return False
+        _broker_down_until = time.monotonic() + BROKER_DOWN_PAUSE
+        logger.warning("Could not hand outbox rows to a worker; the sweeper will dispatch them", exc_info=True)
+        return False
+    _broker_down_until = 0.0
+    return True
+
+
+def _pending_deliveries() -> int | None:
+    """Delivery tasks waiting in the broker's queue (0 in-process; None if the broker is down)."""
+    from config.celery import app
+
+    if app.conf.task_always_eager:
+        return 0
+    from kombu.exceptions import ChannelError
+
+    try:
+        with app.connection_for_read() as broker:
+            try:
+                return broker.default_channel.queue_declare(queue="emails", passive=True).message_count
+            except ChannelError:  # the queue does not exist until something is published to it
+                return 0
+    except Exception:
+        logger.warning("Could not read the length of the emails queue", exc_info=True)
+        return None
+
+
+def outbox_sweep(*, max_batches: int = 200) -> dict:
+    """Takes back rows held by dead workers, then makes sure every due row has a task coming.
+
+    A row is lost when it is due and either was written longer ago than the dispatch grace (its
+    own task never came: broker down at commit) or was tried before (a retry now due, a row taken
+    back). The sweeper sends drain tasks (claim whatever is due) rather than ids, and only as many
+    as are not already waiting in the queue, so a long backlog never piles up duplicate tasks.
+    """
+    now = timezone.now()
+    reclaimed = OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.SENDING, claimed_at__lt=now - claim_timeout()
+    ).update(status=OutboxEmail.Status.QUEUED, claimed_at=None, claim_token="", next_attempt_at=now)
+    if reclaimed:
+        logger.warning("Took back %d outbox rows from workers that stopped", reclaimed)
+    due = OutboxEmail.objects.due(now)
+    lost = (due.filter(created_at__lte=now - dispatch_grace()) | due.filter(attempts__gt=0)).count()
+    wanted = min(max_batches, math.ceil(lost / settings.EMAIL_DELIVERY_BATCH_SIZE))
+    pending = _pending_deliveries() if wanted else 0
+    dispatched = 0
+    if pending is not None:
+        for _batch in range(max(0, wanted - pending)):
+            # The sweeper is how rows recover from an outage: it always tries the broker.
+            if not _publish(None):
+                break
+            dispatched += 1
+    return {"reclaimed": reclaimed, "lost": lost, "pending": pending, "dispatched": dispatched}
+
+
+# Claiming ----------------------------------------------------------------------------------------
+
+
+def _claim(*, ids: list[int] | None, limit: int, token: str) -> list[OutboxEmail]:
+    """Marks due rows as held by this run. On PostgreSQL, rows another run is claiming are skipped
+    (FOR UPDATE SKIP LOCKED), so two workers never take the same row; SQLite has one writer."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = OutboxEmail.objects.due(now)
+        if ids is not None:
+            due = due.filter(pk__in=ids)
+        claimed = list(due.order_by("pk").select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+        if not claimed:
+            return []
+        OutboxEmail.objects.filter(pk__in=claimed).update(
+            status=OutboxEmail.Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+        )
+    return list(OutboxEmail.objects.filter(pk__in=claimed, claim_token=token).order_by("pk"))
+
+
+def _still_held(rows: list[OutboxEmail], token: str) -> list[OutboxEmail]:
+    """Refreshes this run's claim on rows and drops those the sweeper took back meanwhile."""
+    pks = [row.pk for row in rows]
+    OutboxEmail.objects.filter(pk__in=pks, claim_token=token).update(claimed_at=timezone.now())
+    held = set(OutboxEmail.objects.filter(pk__in=pks, claim_token=token).values_list("pk", flat=True))
+    if len(held) < len(pks):
+        logger.warning("%d outbox rows were taken back while this run held them", len(pks) - len(held))
+    return [row for row in rows if row.pk in held]
+
+
+# Outcomes: one UPDATE per row, written as soon as it is known --------------------------------------
+
+
+@lru_cache(maxsize=16)
+def _outcome_sql(vendor: str, names: tuple[str, ...]) -> str:
+    # One statement per kind of outcome, built once: the ORM's update() spends about a
+    # millisecond of Python per call compiling it, the same order as the statement itself.
+    quote = connection.ops.quote_name
+    table = quote(OutboxEmail._meta.db_table)
+    assignments = ", ".join(f"{quote(OutboxEmail._meta.get_field(name).column)} = %s" for name in names)
+    where = f"{quote(OutboxEmail._meta.pk.column)} = %s AND {quote('claim_token')} = %s"
+    return f"UPDATE {table} SET {assignments} WHERE {where}"  # noqa: S608 - names from the model, values bound
+
+
+class _Outcomes:
+    def __init__(self, token: str):
+        self.token = token
+
+    def _write(self, email: OutboxEmail, **fields) -> None:
+        fields.update(claimed_at=None, claim_token="")
+        names = tuple(sorted(fields))
+        values = [OutboxEmail._meta.get_field(name).get_db_prep_save(fields[name], connection) for name in names]
+        with connection.cursor() as cursor:
+            cursor.execute(_outcome_sql(connection.vendor, names), [*values, email.pk, self.token])
+
+    def sent(self, email: OutboxEmail, *, message_id: str, rendered) -> None:
+        self._write(
+            email,
+            status=OutboxEmail.Status.SENT,
+            sent_at=timezone.now(),
+            message_id=message_id[:255],
+            subject=rendered.subject[:300],
+            body_text=rendered.text,
+            body_html=rendered.html,
+            last_error="",
+        )
+
+    def withheld(self, email: OutboxEmail, reason: str) -> None:
+        self._write(email, status=OutboxEmail.Status.WITHHELD, last_error=reason)
+
+    def failed(self, email: OutboxEmail, error: str) -> None:
+        self._write(email, status=OutboxEmail.Status.FAILED, last_error=error[:2000])
+
+    def retry_or_fail(self, email: OutboxEmail, error: str) -> None:
+        if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            self.failed(email, error)
+            return
+        self._write(
+            email,
+            status=OutboxEmail.Status.QUEUED,
+            next_attempt_at=timezone.now() + retry_delay(email.attempts),
+            last_error=error[:2000],
+        )
+
+    def release(self, emails: list[OutboxEmail], *, delay: timedelta = timedelta(0), note: str = "") -> None:
+        """Hands rows that were never tried back to the queue; the claim did not count as an attempt."""
+        if not emails:
+            return
+        fields = {"last_error": note} if note else {}
+        OutboxEmail.objects.filter(pk__in=[e.pk for e in emails], claim_token=self.token).update(
+            status=OutboxEmail.Status.QUEUED,
+            claimed_at=None,
+            claim_token="",
+            attempts=F("attempts") - 1,
+            next_attempt_at=timezone.now() + delay,
+            **fields,
+        )
+
+
+# Errors: which ones end the connection, which ones are the recipient's fault --------------------
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refusals = "; ".join(
+            f"{code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+            for code, message in error.recipients.values()
+        )
+        return f"SMTPRecipientsRefused: {refusals}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _is_connection_error(error: Exception) -> bool:
+    """The connection is gone or never came: every other row of the batch would fail the same way."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 421:
+        return True  # "service not available, closing transmission channel"
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def _is_recipient_refused(error: Exception) -> bool:
+    """A permanent refusal of the recipient itself (SMTP 5xx on RCPT TO, or the ESP's rejection)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _message in error.recipients.values())
+    try:
+        from anymail.exceptions import AnymailRecipientsRefused
+    except ImportError:  # pragma: no cover - anymail is a dependency
+        return False
+    return isinstance(error, AnymailRecipientsRefused)
+
+
+def _is_transient(error: Exception) -> bool:
+    """Worth trying again later: timeouts, refused connections, SMTP 4xx, an ESP's API errors."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return any(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        # Our own sender address refused: nothing the recipient did; try again, never suppress.
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPException | OSError):
+        return True
+    try:
+        from anymail.exceptions import AnymailAPIError
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(error, AnymailAPIError)
+
+
+class _ConnectionDown(Exception):
+    """No connection to the mail server could be opened: the rest of the batch waits too."""
+
+    def __init__(self, error: str):
+        super().__init__(error)
+        self.error = error
+
+
+class _Connection:
+    """One mail connection for the whole batch, opened when the first message needs it and
+    opened again after the server dropped it."""
+
+    def __init__(self):
+        self.backend = None
+
+    def send(self, message) -> int:
+        if self.backend is None:
+            backend = get_connection(fail_silently=False)
+            try:
+                backend.open()
+            except Exception as error:
+                if _is_connection_error(error) or _is_transient(error):
+                    raise _ConnectionDown(_describe(error)) from error
+                raise
+            self.backend = backend
+        return self.backend.send_messages([message])
+
+    def reset(self) -> None:
+        if self.backend is not None:
+            try:
+                self.backend.close()
+            except Exception:
+                logger.debug("Closing a broken mail connection failed", exc_info=True)
+            self.backend = None
+
+
+def _message_id(message) -> str:
+    # The provider's own id when django-anymail reports one: its webhooks name messages by it.
+    status = getattr(message, "anymail_status", None)
+    esp_id = getattr(status, "message_id", None)
+    if esp_id is not None and not isinstance(esp_id, set):
+        return str(esp_id)
+    return message.extra_headers.get("Message-ID", "")
+
+
+def _send_one(email: OutboxEmail, mail_connection: _Connection, outcomes: _Outcomes, withhold_reason: str) -> None:
+    if withhold_reason:
+        outcomes.withheld(email, withhold_reason)
+        return
+    try:
+        rendered = render_content(email)
+        message = build_message(email, rendered)
+    except Exception as error:  # a template error fails this row only
+        logger.exception("Could not render outbox row %s", email.pk)
+        outcomes.failed(email, f"render: {type(error).__name__}: {error}")
+        return
+    acquire_send_token()
+    try:
+        sent = mail_connection.send(message)
+    except _ConnectionDown as down:
+        outcomes.retry_or_fail(email, down.error)
+        raise
+    except Exception as error:
+        description = _describe(error)
+        if _is_connection_error(error):
+            # Dropped mid-batch: this row waits its turn; the next one tries a new connection.
+            mail_connection.reset()
+            outcomes.retry_or_fail(email, description)
+        elif _is_recipient_refused(error):
+            outcomes.failed(email, description)
+            suppress_after_permanent_failure(email, reason=description)
+        elif _is_transient(error):
+            outcomes.retry_or_fail(email, description)
+        else:
+            # A message no server will take (a bad header, say): fails this row only.
+            logger.exception("Outbox row %s cannot be sent", email.pk)
+            outcomes.failed(email, description)
+        return
+    if not sent:
+        outcomes.retry_or_fail(email, "the mail backend reported nothing sent")
+        return
+    outcomes.sent(email, message_id=_message_id(message), rendered=rendered)
+
+
+@contextmanager
+def _commit_without_waiting_for_disk():
+    """On PostgreSQL, outcomes commit without waiting for the WAL to reach the disk.
+
+    Each outcome is still its own committed UPDATE, visible at once to every other session; only
+    a crash of the database server itself could lose the last fraction of a second of them. Such
+    a row is found `sending` again, taken back by the sweeper and sent once more: the same risk
+    as a worker killed mid-send, for about half of the cost of each outcome.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO DEFAULT")
+        except DatabaseError:
+            logger.debug("Could not reset synchronous_commit on a broken connection", exc_info=True)
+
+
+def outbox_deliver(*, ids: list[int] | None = None, limit: int | None = None) -> int:
+    """Sends due rows (of `ids`, or any) over one connection, recording each outcome as it goes.
+
+    Returns the number of rows this run claimed.
+    """
+    token = uuid4().hex
+    pending = _claim(ids=ids, limit=limit or settings.EMAIL_DELIVERY_BATCH_SIZE, token=token)
+    if not pending:
+        return 0
+    claimed = len(pending)
+    outcomes = _Outcomes(token)
+    reasons = bulk_withhold_reasons(pending)
+    mail_connection = _Connection()
+    started = last_refresh = time.monotonic()
+    refresh_every = settings.EMAIL_CLAIM_TIMEOUT / 4
+    try:
+        with _commit_without_waiting_for_disk():
+            while pending:
+                if time.monotonic() - last_refresh > refresh_every:
+                    pending = _still_held(pending, token)
+                    last_refresh = time.monotonic()
+                    if not pending:
+                        break
+                email = pending.pop(0)
+                try:
+                    _send_one(email, mail_connection, outcomes, reasons.get(email.pk, ""))
+                except _ConnectionDown as down:
+                    # The others would meet the same closed door: they wait for their retry time too.
+                    for other in pending:
+                        outcomes.retry_or_fail(other, f"not tried: {down.error}")
+                    pending = []
+                except ThrottleUnavailable as error:
+                    outcomes.release([email, *pending], delay=THROTTLE_UNAVAILABLE_DELAY, note=str(error))
+                    pending = []
+                if pending and time.monotonic() - started > DELIVERY_TIME_BUDGET:
+                    outcomes.release(pending)
+                    pending = []
+                    # At least one row went out in this run, so this chain of tasks always progresses.
+                    outbox_dispatch(ids=None)
+    except BaseException:
+        # Soft time limit, worker shutdown, a database error: what was not tried goes back now
+        # rather than after the claim timeout. (A SIGKILL leaves it to the sweeper.)
+        try:
+            outcomes.release(pending)
+        except Exception:
+            logger.exception("Could not hand %d outbox rows back to the queue", len(pending))
+        raise
+    finally:
+        mail_connection.reset()
+    return claimed
