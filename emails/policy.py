@@ -46,6 +46,15 @@ def suppress(*, address: str, reason: str, category: str = "", detail: str = "",
         pass
 
 
+def unsubscribe_lift(*, address: str, category: str) -> int:
+    """Lifts an earlier unsubscribe from one category after fresh express consent to it (e.g. a
+    new follow). Bounces, complaints and erasures are never lifted. Returns rows removed."""
+    deleted, _by_model = Suppression.objects.filter(
+        email_hash=email_hash(address), category=category, reason=Suppression.Reason.UNSUBSCRIBED
+    ).delete()
+    return deleted
+
+
 def _consents(preferences, category: str) -> bool:
     if preferences is None:
         return False

@@ -3,7 +3,7 @@
 from functools import lru_cache
 
 from django.core import signing
-from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.urls import get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.adapters import absolute_url
@@ -44,10 +44,7 @@ def _unsubscribe_path(urlconf) -> tuple[str, str]:
 
 @lru_cache(maxsize=4)
 def _preferences_path(urlconf) -> str:
-    try:
-        return reverse("accounts:email-preferences", urlconf=urlconf)
-    except NoReverseMatch:
-        return reverse("accounts:profile", urlconf=urlconf)
+    return reverse("accounts:email-preferences", urlconf=urlconf)
 
 
 def unsubscribe_url(*, address: str, category: str) -> str:
@@ -57,8 +54,7 @@ def unsubscribe_url(*, address: str, category: str) -> str:
 
 
 def preferences_path() -> str:
-    """Where supporters choose what they receive: the preferences page once the accounts app has
-    it, the profile page until then."""
+    """Where supporters choose what they receive."""
     return _preferences_path(get_urlconf())
 
 

@@ -65,7 +65,7 @@ def test_bulk_email_says_why_and_carries_a_working_unsubscribe_link_and_headers(
     for body in (message.body, html_part(message)):
         assert url in body
         assert "You get this email because" in body
-        assert "http://testserver/accounts/profile/" in body  # the preferences, until their own page exists
+        assert "http://testserver/accounts/email/preferences/" in body
     # The link in the email works: it shows the unsubscribe page.
     assert client.get(url.removeprefix("http://testserver")).status_code == 200
     # The headers survive serialisation (folded, as long headers are) and read back whole.

@@ -19,8 +19,8 @@ from django.utils.translation import override
 from accounts.adapters import absolute_url
 from accounts.models import ConsentRecord, User
 from accounts.services import consent_record
-from emails.models import Category, Suppression
-from emails.policy import email_hash
+from emails.models import Category
+from emails.policy import unsubscribe_lift
 from emails.services import email_enqueue
 
 from ..models import Follow, Review
@@ -55,9 +55,7 @@ def _record(follow: Follow, *, granted: bool, source: str, language: str = "") -
 def _lift_tracker_unsubscribe(address: str) -> None:
     # Following is fresh, express consent to tracker news, so it outweighs an earlier click on a
     # tracker email's unsubscribe link. Bounces, complaints and erasures are never lifted.
-    Suppression.objects.filter(
-        email_hash=email_hash(address), category=Category.TRACKER_UPDATES, reason=Suppression.Reason.UNSUBSCRIBED
-    ).delete()
+    unsubscribe_lift(address=address, category=Category.TRACKER_UPDATES)
 
 
 def _follow_user(*, review: Review, user: User, delivery: str, source: str) -> FollowOutcome:
