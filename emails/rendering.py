@@ -12,7 +12,11 @@ from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
-from .models import BULK_CATEGORIES, OutboxEmail
+from .models import BULK_CATEGORIES, Category, OutboxEmail
+
+# Letters reach decision-makers as plain text only: a supporter wrote the words, and nothing they
+# typed may become HTML in a minister's inbox.
+PLAIN_TEXT_CATEGORIES = {Category.LETTER}
 
 
 @dataclass
@@ -40,6 +44,8 @@ def render_content(email: OutboxEmail) -> Rendered:
     with override(email.language):
         subject = render_to_string(f"{email.template}_subject.txt", context)
         text = render_to_string(f"{email.template}.txt", context)
+        if email.category in PLAIN_TEXT_CATEGORIES:
+            return Rendered(_one_line(subject), text.strip() + "\n", "")
         try:
             html = render_to_string(f"{email.template}.html", context)
         except TemplateDoesNotExist:
@@ -75,5 +81,6 @@ def build_message(
         reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
-    message.attach_alternative(html, "text/html")
+    if email.category not in PLAIN_TEXT_CATEGORIES:
+        message.attach_alternative(html, "text/html")
     return message

@@ -42,10 +42,12 @@ def email_enqueue(
     body_html: str = "",
     from_email: str = "",
     reply_to: str = "",
+    send_after=None,
 ) -> OutboxEmail | None:
     """Writes one outbox row unless one with this key exists; delivery starts after commit.
 
     Returns the new row, or None when the key was already used (nothing is sent twice).
+    `send_after` holds the row back until then (a rate limit); the sweeper sends it when due.
     """
     language = language or (getattr(user, "language", "") or settings.LANGUAGE_CODE)
     try:
@@ -63,6 +65,7 @@ def email_enqueue(
                 body_html=body_html,
                 from_email=from_email,
                 reply_to=reply_to,
+                next_attempt_at=send_after or timezone.now(),
             )
     except IntegrityError:
         return None
