@@ -83,12 +83,12 @@ def signatures_csv(*, action: Action, user=None, chunk_size: int = CHUNK_SIZE) -
         for row in values:
             piece.append(writer.writerow([safe_cell(value) for value in row]))
             if len(piece) >= ROWS_PER_PIECE:
-                yield "".join(piece)
                 rows += len(piece)
+                yield "".join(piece)
                 piece = []
         if piece:
-            yield "".join(piece)
             rows += len(piece)
+            yield "".join(piece)
         finished = True
     finally:
         AuditEntry.objects.filter(pk=entry.pk).update(
