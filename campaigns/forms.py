@@ -8,6 +8,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -113,7 +114,8 @@ class SignatureForm(forms.Form):
                 "Edit it as you like: it goes to %(to)s as you write it, signed with your name, postal code "
                 "and email address, so that their office can reply to you."
             )
-            % {"to": to},
+            # Crispy renders help text as HTML: the name staff typed is escaped first.
+            % {"to": escape(to)},
             error_messages={
                 "required": _("Your letter is empty: write a few words to send."),
                 "max_length": _(

@@ -6,6 +6,7 @@ deltas into ActionCount and RegionCount rows in batches (campaigns.services.coun
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -422,6 +423,7 @@ class Target(models.Model):
     letters_per_hour = models.PositiveIntegerField(
         _("letters per hour at most"),
         default=default_letters_per_hour,
+        validators=[MinValueValidator(1)],
         help_text=_("One email per letter: letters beyond this wait in the outbox; none is dropped."),
     )
     # When the next single letter may leave: each one moves it on by an hour / letters_per_hour.
@@ -472,7 +474,7 @@ class Threshold(models.Model):
     """A count that means something, e.g. 500 signatures: the House of Commons certifies an e-petition."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("action"))
-    count = models.PositiveIntegerField(_("count"))
+    count = models.PositiveIntegerField(_("count"), validators=[MinValueValidator(1)])
     name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Certified as an e-petition"))
     consequence = models.TextField(
         _("what happens then"),
@@ -577,9 +579,11 @@ class SigningLimits(models.Model):
     """The per-IP limits: one row, first filled in from the settings (README "Default limits")."""
 
     burst_limit = models.PositiveIntegerField(_("burst: signatures per IP"), help_text=_("0 turns the limit off."))
-    burst_window_seconds = models.PositiveIntegerField(_("burst: window in seconds"))
+    burst_window_seconds = models.PositiveIntegerField(_("burst: window in seconds"), validators=[MinValueValidator(1)])
     sustained_limit = models.PositiveIntegerField(_("sustained: signatures per IP"), help_text=_("0 turns it off."))
-    sustained_window_seconds = models.PositiveIntegerField(_("sustained: window in seconds"))
+    sustained_window_seconds = models.PositiveIntegerField(
+        _("sustained: window in seconds"), validators=[MinValueValidator(1)]
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
