@@ -66,7 +66,7 @@ class LetterActionFactory(ActionFactory):
     kind = Action.Kind.LETTER
     title = factory.Sequence(lambda n: f"Letter {n}")
     letter_target = factory.SubFactory(TargetFactory)
-    target = factory.LazyAttribute(lambda a: a.letter_target.display_name)
+    target = factory.LazyAttribute(lambda a: a.letter_target.display_name[:200])
     letter_subject = "Please suspend the Safe Third Country Agreement"
     letter_template = "Dear Minister,\n\nPlease suspend the agreement.\n\nYours sincerely,"
 
