@@ -25,8 +25,13 @@ ROWS_PER_SECOND_TARGET = 50_000
 
 MAKE_ACTION = """
 from campaigns.models import Action, Campaign
-campaign, _ = Campaign.objects.get_or_create(slug="bench", defaults={"title": "Bench", "summary": "Bench", "status": "live"})
-action, _ = Action.objects.get_or_create(slug="bench-export", defaults={"campaign": campaign, "title": "Bench export", "summary": "Bench", "ask": "Bench", "status": "live"})
+campaign, _ = Campaign.objects.get_or_create(
+    slug="bench", defaults={"title": "Bench", "summary": "Bench", "status": "live"}
+)
+action, _ = Action.objects.get_or_create(
+    slug="bench-export",
+    defaults={"campaign": campaign, "title": "Bench export", "summary": "Bench", "ask": "Bench", "status": "live"},
+)
 print(action.pk)
 """
 
