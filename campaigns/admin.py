@@ -9,6 +9,7 @@ audit log. Everything personal is gated on the group itself, not only on a permi
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -78,6 +80,31 @@ class SupporterDataAdminMixin:
 
     def has_change_permission(self, request, obj=None):
         return may_see_supporters(request.user) and super().has_change_permission(request, obj)
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's date and time inputs, each named: the field's label points at neither (a label
+    cannot name two inputs), so screen readers announced two nameless fields."""
+
+    def __init__(self, *args, label="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label = label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        date, time = context["widget"]["subwidgets"]
+        field = capfirst(self.label)
+        date["attrs"]["aria-label"] = gettext("%(field)s: date") % {"field": field}
+        time["attrs"]["aria-label"] = gettext("%(field)s: time") % {"field": field}
+        return context
+
+
+class LabelledDateTimesMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            field.widget = LabelledSplitDateTime(label=db_field.verbose_name)
+        return field
 
 
 def _now_text(value) -> str:
@@ -144,7 +171,7 @@ class ActionAdminForm(forms.ModelForm):
         return goal
 
 
-class ActionInline(admin.StackedInline):
+class ActionInline(LabelledDateTimesMixin, admin.StackedInline):
     model = Action
     form = ActionAdminForm
     extra = 0
@@ -165,7 +192,7 @@ class ActionInline(admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     form = CampaignAdminForm
     list_display = ["title", "status", "scheduled", "featured", "position", "published_at"]
     list_filter = ["status", "featured"]
@@ -291,7 +318,7 @@ class ThresholdInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     form = ActionAdminForm
     list_display = ["title", "campaign", "kind", "status", "goal", "count", "closes_at", "closed_at", "staff_page"]
     list_filter = ["status", "kind", "campaign"]

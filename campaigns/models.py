@@ -103,7 +103,9 @@ class Action(models.Model):
         REQUIRED = "required", _("Asked, required")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="actions")
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("The page is /act/<slug>/."))
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, help_text=_("The page is /act/ followed by this slug.")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PETITION)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two sentences for lists and shares."))
