@@ -131,6 +131,12 @@ class CampaignAdminForm(forms.ModelForm):
             self.add_error(
                 "publish_at", _("Choose a time in the future to schedule, or use “Publish now” to publish at once.")
             )
+        was_published = self.instance.pk and self.instance.published_at is not None
+        if cleaned.get("status") == Campaign.Status.ARCHIVED and not was_published:
+            # Archived campaigns stay public for their links: archiving a draft would publish it.
+            self.add_error(
+                "status", _("Only a published campaign can be archived; an unwanted draft can stay a draft.")
+            )
         return cleaned
 
 

@@ -4,6 +4,7 @@ emailed once to every confirmed signer who opted in to updates."""
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.adapters import absolute_url
 from emails.models import Category
 from emails.services import Recipient, email_bulk_enqueue
 
@@ -17,8 +18,6 @@ def response_email_signers(*, response: TargetResponse, user=None) -> int:
     The body is read when each email is rendered, not copied into every row. Returns rows written."""
     response = TargetResponse.objects.select_related("action").get(pk=response.pk)
     action = response.action
-    from accounts.adapters import absolute_url
-
     action_url = absolute_url(action.get_absolute_url())
     written = email_bulk_enqueue(
         audience=Signature.objects.filter(action=action, status=Signature.Status.CONFIRMED, opt_in=True),

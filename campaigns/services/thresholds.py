@@ -3,8 +3,10 @@ telling campaign managers at once and, when staff ask, the signers who opted in 
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.adapters import absolute_url
 from accounts.models import GROUP_CAMPAIGN_MANAGERS, User
 from emails.models import Category
 from emails.services import Recipient, email_bulk_enqueue
@@ -26,14 +28,10 @@ def _managers():
 
 
 def _action_url(action: Action) -> str:
-    from accounts.adapters import absolute_url
-
     return absolute_url(action.get_absolute_url())
 
 
 def _staff_context(threshold: Threshold, count: int) -> dict:
-    from accounts.adapters import absolute_url
-
     action = threshold.action
     return {
         "action_title": action.title,
@@ -42,7 +40,7 @@ def _staff_context(threshold: Threshold, count: int) -> dict:
         "threshold_count": threshold.count,
         "consequence": threshold.consequence,
         "count": count,
-        "admin_url": absolute_url(f"/admin/campaigns/threshold/{threshold.pk}/change/"),
+        "admin_url": absolute_url(reverse("admin:campaigns_threshold_change", args=[threshold.pk])),
     }
 
 

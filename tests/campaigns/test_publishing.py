@@ -177,6 +177,17 @@ def test_a_draft_is_never_archived_into_view(client, draft):
     assert draft.status == Campaign.Status.DRAFT
 
 
+def test_a_draft_cannot_be_archived_through_its_status_either(client, draft):
+    client.force_login(manager())
+    response = client.post(
+        f"/admin/campaigns/campaign/{draft.pk}/change/",
+        campaign_form(slug=draft.slug, title=draft.title, status="archived"),
+    )
+    assert "Only a published campaign can be archived" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Campaign.Status.DRAFT
+
+
 def test_the_list_actions_publish_close_and_archive(client, draft):
     client.force_login(manager())
     changelist = "/admin/campaigns/campaign/"
