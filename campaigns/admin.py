@@ -335,21 +335,26 @@ class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     actions = ["close_actions"]
     inlines = [ThresholdInline]
     change_form_template = "admin/campaigns/action/change_form.html"
-    fieldsets = [
-        (None, {"fields": ["campaign", ("kind", "status"), ("title", "slug"), "summary", "ask", "target"]}),
-        (_("Letters"), {"fields": [("letter_target", "letter_subject"), "letter_template"]}),
-        (
-            _("Goal, form and dates"),
-            {
-                "fields": [
-                    ("goal", "points"),
-                    ("ask_country", "ask_postal_code"),
-                    ("closes_at", "closed_at"),
-                    "position",
-                ]
-            },
-        ),
-    ]
+
+    def get_fieldsets(self, request, obj=None):
+        letters = {"fields": [("letter_target", "letter_subject"), "letter_template"]}
+        if obj is not None and obj.kind != Action.Kind.LETTER:
+            letters["classes"] = ["collapse"]  # folded away on petitions and pledges
+        return [
+            (None, {"fields": ["campaign", ("kind", "status"), ("title", "slug"), "summary", "ask", "target"]}),
+            (_("Letters"), letters),
+            (
+                _("Goal, form and dates"),
+                {
+                    "fields": [
+                        ("goal", "points"),
+                        ("ask_country", "ask_postal_code"),
+                        ("closes_at", "closed_at"),
+                        "position",
+                    ]
+                },
+            ),
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(confirmed_count=Coalesce(F("count_row__count"), 0))
