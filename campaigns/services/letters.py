@@ -119,13 +119,20 @@ def _queue_single(signature: Signature, letter: Letter, target: Target, now: dat
 def letter_send(*, signature: Signature) -> bool:
     """In the transaction that makes a letter's signature count: the supporter's copy, and the
     letter itself now (or when the target's hourly rate allows), or in the day's bundle. Once."""
-    letter = Letter.objects.select_for_update().filter(signature_id=signature.pk).first()
+    letter = (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("target")
+        .filter(signature_id=signature.pk)
+        .first()
+    )
     if letter is None or letter.queued_at is not None:
         return False
-    # Locked: letters to one target take their slots one after the other.
-    target = Target.objects.select_for_update().get(pk=letter.target_id)
-    now = timezone.now()
+    target = letter.target
     bundled = target.delivery == Target.Delivery.DAILY
+    if not bundled:
+        # Locked: single letters to one target take their slots one after the other.
+        target = Target.objects.select_for_update().get(pk=target.pk)
+    now = timezone.now()
     email_enqueue(
         key=letter_copy_key(signature.pk),
         to=signature.email,
