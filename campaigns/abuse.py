@@ -2,7 +2,9 @@
 
 A signature that trips any of these is kept as "suspected fraud" (not counted, no email) rather than
 refused, so a bot learns nothing from the page. IP addresses are only ever kept as keyed hashes.
-Every rule is read through `signing_rules()`, the one place to change where they come from.
+Every rule is read through `signing_rules()`: staff edit them in the admin (SigningLimits,
+NetworkRule, EmailDomainRule, first filled in from the settings), and every process reads them
+through the shared cache, which saving in the admin clears.
 """
 
 import hashlib
@@ -34,6 +36,10 @@ class SigningRules:
     allowed_networks: tuple[Network, ...]
     blocked_networks: tuple[Network, ...]
     blocked_email_domains: frozenset[str]
+    alias_insensitive_domains: frozenset[str] = frozenset()
+
+
+RULES_CACHE_KEY = "campaigns:signing-rules"
 
 
 @lru_cache(maxsize=8)
@@ -46,17 +52,40 @@ def _networks(values: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(networks)
 
 
-def signing_rules() -> SigningRules:
-    """The rules in force (from settings; a later admin screen may supply them instead)."""
+def _stored_rules() -> SigningRules:
+    from .models import EmailDomainRule, NetworkRule
+    from .services.rules import signing_limits_stored
+
+    limits = signing_limits_stored()
+    networks = {kind: [] for kind in NetworkRule.Kind.values}
+    for kind, network in NetworkRule.objects.values_list("kind", "network"):
+        networks[kind].append(network)
+    domains = {kind: set() for kind in EmailDomainRule.Kind.values}
+    for kind, domain in EmailDomainRule.objects.values_list("kind", "domain"):
+        domains[kind].add(domain.strip().casefold())
     return SigningRules(
         limits=(
-            Limit("burst", settings.SIGNING_BURST_LIMIT, settings.SIGNING_BURST_WINDOW_SECONDS),
-            Limit("sustained", settings.SIGNING_SUSTAINED_LIMIT, settings.SIGNING_SUSTAINED_WINDOW_SECONDS),
+            Limit("burst", limits.burst_limit, limits.burst_window_seconds),
+            Limit("sustained", limits.sustained_limit, limits.sustained_window_seconds),
         ),
-        allowed_networks=_networks(tuple(settings.SIGNING_ALLOWED_NETWORKS)),
-        blocked_networks=_networks(tuple(settings.SIGNING_BLOCKED_NETWORKS)),
-        blocked_email_domains=frozenset(d.strip().casefold() for d in settings.SIGNING_BLOCKED_EMAIL_DOMAINS),
+        allowed_networks=_networks(tuple(sorted(networks[NetworkRule.Kind.ALLOW]))),
+        blocked_networks=_networks(tuple(sorted(networks[NetworkRule.Kind.BLOCK]))),
+        blocked_email_domains=frozenset(domains[EmailDomainRule.Kind.BLOCK]),
+        alias_insensitive_domains=frozenset(domains[EmailDomainRule.Kind.ALIAS_INSENSITIVE]),
     )
+
+
+def signing_rules() -> SigningRules:
+    """The rules in force: the admin's, read through the shared cache so every process agrees."""
+    rules = cache.get(RULES_CACHE_KEY)
+    if not isinstance(rules, SigningRules):
+        rules = _stored_rules()
+        cache.set(RULES_CACHE_KEY, rules, settings.SIGNING_RULES_CACHE_SECONDS)
+    return rules
+
+
+def forget_signing_rules() -> None:
+    cache.delete(RULES_CACHE_KEY)
 
 
 def _hash_key() -> bytes:

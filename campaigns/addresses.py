@@ -3,8 +3,6 @@
 import hashlib
 import uuid
 
-from django.conf import settings
-
 MAX_LENGTH = 254
 # googlemail.com is the same mailbox as gmail.com.
 _DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
@@ -18,8 +16,9 @@ def normalise_email(address: str) -> str:
     if not at:
         return address
     domain = domain.rstrip(".")
-    insensitive = {d.strip().casefold() for d in settings.SIGNATURE_ALIAS_INSENSITIVE_DOMAINS}
-    if domain in insensitive:
+    from .abuse import signing_rules  # the admin edits the list (abuse imports this module)
+
+    if domain in signing_rules().alias_insensitive_domains:
         local = local.split("+", 1)[0].replace(".", "")
         domain = _DOMAIN_ALIASES.get(domain, domain)
     normalised = f"{local}@{domain}"

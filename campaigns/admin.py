@@ -1,19 +1,185 @@
-"""Plain admin screens: campaigns with their actions; signatures only for the Supporter data group."""
+"""The staff tools, in the admin.
 
+Campaign managers run campaigns: campaigns with their actions (preview, publish now or at a set
+time, close, archive), thresholds, the decision-makers' responses, decision-makers, each action's
+statistics, and the signing limits and lists. The Supporter data group works with supporters'
+data: signatures (search, filter, invalidate, release), the fraud review, CSV exports and the
+audit log. Everything personal is gated on the group itself, not only on a permission.
+"""
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from accounts.geography import CANADIAN_REGIONS
 from accounts.models import GROUP_SUPPORTER_DATA
 
-from .models import Action, Campaign, Signature
-from .services import action_close, signature_invalidate, signature_release
+from . import selectors, staff_selectors
+from .models import (
+    Action,
+    AuditEntry,
+    Campaign,
+    EmailDomainRule,
+    Letter,
+    NetworkRule,
+    Signature,
+    SigningLimits,
+    SuspectedFraud,
+    Target,
+    TargetResponse,
+    Threshold,
+)
+from .services import (
+    GoalNotRaised,
+    action_close,
+    action_raise_goal,
+    campaign_archive,
+    campaign_close,
+    campaign_publish,
+    domain_signatures,
+    signatures_csv,
+    signatures_invalidate,
+    signatures_release,
+    signing_limits_stored,
+    signing_rules_changed,
+)
+from .tasks import email_milestone_to_signers, email_response_to_signers
 
 
-class ActionInline(admin.StackedInline):
+def may_see_supporters(user) -> bool:
+    """Superusers and the Supporter data group; a permission given to anyone else opens nothing."""
+    return user.is_active and (user.is_superuser or user.groups.filter(name=GROUP_SUPPORTER_DATA).exists())
+
+
+def may_export(user) -> bool:
+    return may_see_supporters(user) and user.has_perm("campaigns.export_signature")
+
+
+class SupporterDataAdminMixin:
+    """Screens with supporters' personal data: only for may_see_supporters, on top of permissions."""
+
+    def has_module_permission(self, request):
+        return may_see_supporters(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return may_see_supporters(request.user) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_see_supporters(request.user) and super().has_change_permission(request, obj)
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's date and time inputs, each named: the field's label points at neither (a label
+    cannot name two inputs), so screen readers announced two nameless fields."""
+
+    def __init__(self, *args, label="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label = label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        date, time = context["widget"]["subwidgets"]
+        field = capfirst(self.label)
+        date["attrs"]["aria-label"] = gettext("%(field)s: date") % {"field": field}
+        time["attrs"]["aria-label"] = gettext("%(field)s: time") % {"field": field}
+        return context
+
+
+class LabelledDateTimesMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            field.widget = LabelledSplitDateTime(label=db_field.verbose_name)
+        return field
+
+
+def _now_text(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+# Campaigns and actions ----------------------------------------------------------------------------
+
+
+class CampaignAdminForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["title", "slug", "summary", "story", "status", "publish_at", "featured", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        publish_at = cleaned.get("publish_at")
+        if (
+            publish_at
+            and "publish_at" in self.changed_data
+            and cleaned.get("status", Campaign.Status.DRAFT) == Campaign.Status.DRAFT
+            and publish_at <= timezone.now()
+        ):
+            self.add_error(
+                "publish_at", _("Choose a time in the future to schedule, or use “Publish now” to publish at once.")
+            )
+        was_published = self.instance.pk and self.instance.published_at is not None
+        if cleaned.get("status") == Campaign.Status.ARCHIVED and not was_published:
+            # Archived campaigns stay public for their links: archiving a draft would publish it.
+            self.add_error(
+                "status", _("Only a published campaign can be archived; an unwanted draft can stay a draft.")
+            )
+        return cleaned
+
+
+class ActionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = [
+            "campaign",
+            "kind",
+            "status",
+            "title",
+            "slug",
+            "summary",
+            "ask",
+            "target",
+            "letter_target",
+            "letter_subject",
+            "letter_template",
+            "goal",
+            "points",
+            "ask_country",
+            "ask_postal_code",
+            "closes_at",
+            "position",
+        ]
+        widgets = {"letter_template": forms.Textarea(attrs={"rows": 10})}
+
+    def clean_goal(self):
+        goal = self.cleaned_data.get("goal")
+        if goal and "goal" in self.changed_data and self.instance.pk:
+            count = selectors.action_count(self.instance)
+            if goal <= count:
+                raise ValidationError(
+                    _("This action already counts %(count)s: a goal must be above that."),
+                    params={"count": count},
+                    code="goal_below_count",
+                )
+        return goal
+
+
+class ActionInline(LabelledDateTimesMixin, admin.StackedInline):
     model = Action
+    form = ActionAdminForm
     extra = 0
     show_change_link = True
     prepopulated_fields = {"slug": ("title",)}
@@ -23,6 +189,8 @@ class ActionInline(admin.StackedInline):
         "summary",
         "ask",
         "target",
+        ("letter_target", "letter_subject"),
+        "letter_template",
         ("goal", "points"),
         ("ask_country", "ask_postal_code"),
         ("closes_at", "position"),
@@ -30,24 +198,163 @@ class ActionInline(admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "featured", "position", "published_at"]
+class CampaignAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
+    form = CampaignAdminForm
+    list_display = ["title", "status", "scheduled", "featured", "position", "published_at"]
     list_filter = ["status", "featured"]
     list_editable = ["featured", "position"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
+    fields = ["title", "slug", "summary", "story", "status", "publish_at", "featured", "position", "published_at"]
+    readonly_fields = ["published_at"]
     inlines = [ActionInline]
+    actions = ["publish_campaigns", "close_campaigns", "archive_campaigns"]
+    change_form_template = "admin/campaigns/campaign/change_form.html"
+
+    @admin.display(description=_("scheduled for"), ordering="publish_at")
+    def scheduled(self, obj):
+        if obj.status == Campaign.Status.DRAFT and obj.publish_at:
+            return _now_text(obj.publish_at)
+        return "—"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="campaigns_campaign_preview"),
+            path("<int:pk>/publish/", view(self.publish_view), name="campaigns_campaign_publish"),
+            path("<int:pk>/close/", view(self.close_view), name="campaigns_campaign_close"),
+            path("<int:pk>/archive/", view(self.archive_view), name="campaigns_campaign_archive"),
+            *super().get_urls(),
+        ]
+
+    def _campaign(self, request, pk, *, change: bool) -> Campaign:
+        campaign = get_object_or_404(Campaign, pk=pk)
+        allowed = (
+            self.has_change_permission(request, campaign) if change else self.has_view_permission(request, campaign)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return campaign
+
+    def _back(self, campaign):
+        return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+
+    def preview_view(self, request, pk):
+        """The campaign's page as it will look, draft actions included: staff only."""
+        campaign = self._campaign(request, pk, change=False)
+        campaign.public_actions = list(campaign.actions.order_by("position", "pk"))
+        selectors.attach_counts(campaign.public_actions)
+        return TemplateResponse(request, "campaigns/campaign_detail.html", {"campaign": campaign, "preview": True})
+
+    @staticmethod
+    def _post_only(request):
+        if request.method != "POST":
+            raise PermissionDenied
+
+    def publish_view(self, request, pk):
+        self._post_only(request)
+        campaign = self._campaign(request, pk, change=True)
+        if campaign_publish(campaign=campaign, user=request.user):
+            self.message_user(request, gettext("Published: the campaign and its draft actions are live."))
+        else:
+            self.message_user(request, gettext("Only a draft can be published."), messages.WARNING)
+        return self._back(campaign)
+
+    def close_view(self, request, pk):
+        self._post_only(request)
+        campaign = self._campaign(request, pk, change=True)
+        closed = campaign_close(campaign=campaign, user=request.user)
+        self.message_user(request, ngettext("%d action closed.", "%d actions closed.", closed) % closed)
+        return self._back(campaign)
+
+    def archive_view(self, request, pk):
+        self._post_only(request)
+        campaign = self._campaign(request, pk, change=True)
+        if campaign_archive(campaign=campaign, user=request.user):
+            self.message_user(request, gettext("Archived: its actions are closed and its page stays for the record."))
+        else:
+            self.message_user(request, gettext("Only a live campaign can be archived."), messages.WARNING)
+        return self._back(campaign)
+
+    @admin.action(description=_("Publish the selected drafts (and their draft actions) now"), permissions=["change"])
+    def publish_campaigns(self, request, queryset):
+        done = sum(campaign_publish(campaign=c, user=request.user) for c in queryset)
+        self.message_user(request, ngettext("%d campaign published.", "%d campaigns published.", done) % done)
+
+    @admin.action(description=_("Close every action of the selected campaigns"), permissions=["change"])
+    def close_campaigns(self, request, queryset):
+        done = sum(campaign_close(campaign=c, user=request.user) for c in queryset)
+        self.message_user(request, ngettext("%d action closed.", "%d actions closed.", done) % done)
+
+    @admin.action(description=_("Archive the selected live campaigns"), permissions=["change"])
+    def archive_campaigns(self, request, queryset):
+        done = sum(campaign_archive(campaign=c, user=request.user) for c in queryset)
+        self.message_user(request, ngettext("%d campaign archived.", "%d campaigns archived.", done) % done)
+
+
+class ThresholdAdminForm(forms.ModelForm):
+    class Meta:
+        model = Threshold
+        fields = ["action", "count", "name", "consequence"]
+        widgets = {"consequence": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        count = cleaned.get("count")
+        action = cleaned.get("action") or getattr(self.instance, "action", None)
+        changing = not self.instance.pk or "count" in self.changed_data
+        if count and changing and action is not None and action.pk:
+            current = selectors.action_count(action)
+            if count <= current:
+                self.add_error(
+                    "count",
+                    _("This action already counts %(current)s: a new threshold must be above that.")
+                    % {"current": current},
+                )
+        return cleaned
+
+
+class ThresholdInline(admin.StackedInline):
+    model = Threshold
+    form = ThresholdAdminForm
+    extra = 0
+    fields = [("count", "name"), "consequence", ("reached_at", "signers_notified_at")]
+    readonly_fields = ["reached_at", "signers_notified_at"]
+    show_change_link = True
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
-    list_display = ["title", "campaign", "kind", "status", "goal", "count", "closes_at", "closed_at"]
+class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
+    form = ActionAdminForm
+    list_display = ["title", "campaign", "kind", "status", "goal", "count", "closes_at", "closed_at", "staff_page"]
     list_filter = ["status", "kind", "campaign"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ["closed_at"]
     list_select_related = ["campaign"]
     actions = ["close_actions"]
+    inlines = [ThresholdInline]
+    change_form_template = "admin/campaigns/action/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        letters = {"fields": [("letter_target", "letter_subject"), "letter_template"]}
+        if obj is not None and obj.kind != Action.Kind.LETTER:
+            letters["classes"] = ["collapse"]  # folded away on petitions and pledges
+        return [
+            (None, {"fields": ["campaign", ("kind", "status"), ("title", "slug"), "summary", "ask", "target"]}),
+            (_("Letters"), letters),
+            (
+                _("Goal, form and dates"),
+                {
+                    "fields": [
+                        ("goal", "points"),
+                        ("ask_country", "ask_postal_code"),
+                        ("closes_at", "closed_at"),
+                        "position",
+                    ]
+                },
+            ),
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(confirmed_count=Coalesce(F("count_row__count"), 0))
@@ -56,25 +363,255 @@ class ActionAdmin(admin.ModelAdmin):
     def count(self, obj):
         return obj.confirmed_count
 
-    @admin.action(description=_("Close the selected actions now"))
+    @admin.display(description=_("statistics"))
+    def staff_page(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:campaigns_action_stats", args=[obj.pk]), gettext("Statistics")
+        )
+
+    @admin.action(description=_("Close the selected actions now"), permissions=["change"])
     def close_actions(self, request, queryset):
         closed = sum(action_close(action=action) for action in queryset)
         self.message_user(request, ngettext("%d action closed.", "%d actions closed.", closed) % closed)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            may_see_supporters=may_see_supporters(request.user),
+            may_export=may_export(request.user),
+        )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
-def _may_see_supporters(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=GROUP_SUPPORTER_DATA).exists())
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/statistics/", view(self.stats_view), name="campaigns_action_stats"),
+            path("<int:pk>/raise-goal/", view(self.raise_goal_view), name="campaigns_action_raise_goal"),
+            path("<int:pk>/fraud-review/", view(self.fraud_view), name="campaigns_action_fraud"),
+            path("<int:pk>/export/", view(require_POST(self.export_view)), name="campaigns_action_export"),
+            *super().get_urls(),
+        ]
+
+    def _action(self, request, pk) -> Action:
+        action = get_object_or_404(Action.objects.select_related("campaign", "letter_target"), pk=pk)
+        if not self.has_view_permission(request, action):
+            raise PermissionDenied
+        return action
+
+    def _context(self, request, action, title) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": action,
+            "action_obj": action,
+            "title": title,
+            "may_see_supporters": may_see_supporters(request.user),
+            "may_export": may_export(request.user),
+        }
+
+    def stats_view(self, request, pk):
+        """Signatures per day, by state and by region: aggregates only, for managers too."""
+        action = self._action(request, pk)
+        breakdown = selectors.action_breakdown(action)
+        context = self._context(request, action, gettext("Statistics: %(title)s") % {"title": action.title})
+        context.update(
+            progress=selectors.action_progress(action),
+            next_threshold=selectors.next_threshold(action, selectors.action_count(action)),
+            thresholds=list(action.thresholds.order_by("count")),
+            chart=staff_selectors.daily_chart(staff_selectors.signatures_per_day(action)),
+            statuses=staff_selectors.status_totals(action),
+            breakdown=breakdown,
+            region_chart=selectors.bar_chart(breakdown["by_region"]),
+            country_chart=selectors.bar_chart(breakdown["by_country"]),
+            letters=staff_selectors.letter_totals(action) if action.kind == Action.Kind.LETTER else None,
+        )
+        return TemplateResponse(request, "admin/campaigns/action/statistics.html", context)
+
+    def raise_goal_view(self, request, pk):
+        action = self._action(request, pk)
+        if not self.has_change_permission(request, action):
+            raise PermissionDenied
+        form = RaiseGoalForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                action_raise_goal(action=action, goal=form.cleaned_data["goal"], user=request.user)
+            except GoalNotRaised as error:
+                count = selectors.action_count(action)
+                if str(error) == "below_goal":
+                    form.add_error(
+                        "goal", _("The goal is %(goal)s now: a new goal must be higher.") % {"goal": action.goal}
+                    )
+                else:
+                    form.add_error(
+                        "goal", _("This action already counts %(count)s: a goal must be above that.") % {"count": count}
+                    )
+            else:
+                self.message_user(request, gettext("The goal is now %(goal)s.") % {"goal": action.goal})
+                return HttpResponseRedirect(reverse("admin:campaigns_action_change", args=[action.pk]))
+        context = self._context(request, action, gettext("Raise the goal: %(title)s") % {"title": action.title})
+        context.update(form=form, count=selectors.action_count(action))
+        return TemplateResponse(request, "admin/campaigns/action/raise_goal.html", context)
+
+    def fraud_view(self, request, pk):
+        """The busiest IP hashes and email domains hour by hour: the shape of a bot."""
+        action = self._action(request, pk)
+        if not may_see_supporters(request.user):
+            raise PermissionDenied
+        context = self._context(request, action, gettext("Fraud review: %(title)s") % {"title": action.title})
+        context.update(busiest=staff_selectors.busiest(action), reasons=staff_selectors.fraud_reasons(action))
+        return TemplateResponse(request, "admin/campaigns/action/fraud_review.html", context)
+
+    def export_view(self, request, pk):
+        """The action's confirmed signatures as CSV, streamed in constant memory, and logged."""
+        action = self._action(request, pk)
+        if not may_export(request.user):
+            raise PermissionDenied
+        response = StreamingHttpResponse(
+            signatures_csv(action=action, user=request.user), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"{action.slug}-signatures-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
 
 
-@admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class RaiseGoalForm(forms.Form):
+    goal = forms.IntegerField(label=_("New goal"), min_value=1)
+
+
+# Thresholds and responses --------------------------------------------------------------------
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(admin.ModelAdmin):
+    form = ThresholdAdminForm
+    list_display = ["name", "action", "count", "reached_at", "signers_notified_at"]
+    list_filter = [("reached_at", admin.EmptyFieldListFilter), "action__campaign"]
+    list_select_related = ["action"]
+    search_fields = ["name", "action__title"]
+    readonly_fields = ["reached_at", "signers_notified_at"]
+    actions = ["email_signers"]
+    change_form_template = "admin/campaigns/threshold/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/email-signers/",
+                self.admin_site.admin_view(require_POST(self.email_signers_view)),
+                name="campaigns_threshold_email_signers",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _queue(self, request, threshold: Threshold) -> bool:
+        if threshold.reached_at is None:
+            return False
+        user_id = request.user.pk
+        transaction.on_commit(lambda: email_milestone_to_signers.delay(threshold.pk, user_id))
+        return True
+
+    def email_signers_view(self, request, pk):
+        threshold = get_object_or_404(Threshold, pk=pk)
+        if not self.has_change_permission(request, threshold):
+            raise PermissionDenied
+        if self._queue(request, threshold):
+            self.message_user(
+                request,
+                gettext(
+                    "The signers who opted in are being emailed; each gets this news once, however often you press."
+                ),
+            )
+        else:
+            self.message_user(request, gettext("This threshold is not reached yet."), messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:campaigns_threshold_change", args=[threshold.pk]))
+
+    @admin.action(
+        description=_("Email the opted-in signers about the selected reached thresholds"), permissions=["change"]
+    )
+    def email_signers(self, request, queryset):
+        queued = sum(self._queue(request, threshold) for threshold in queryset)
+        self.message_user(
+            request, ngettext("%d threshold is being emailed.", "%d thresholds are being emailed.", queued) % queued
+        )
+
+
+@admin.register(TargetResponse)
+class TargetResponseAdmin(admin.ModelAdmin):
+    list_display = ["title", "action", "responder", "responded_on", "published", "emailed_at"]
+    list_filter = ["published", "action__campaign"]
+    list_select_related = ["action"]
+    search_fields = ["title", "responder", "action__title"]
+    fields = ["action", "responder", "title", "body", "responded_on", "published", "emailed_at"]
+    readonly_fields = ["emailed_at"]
+    change_form_template = "admin/campaigns/targetresponse/change_form.html"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/email-signers/",
+                self.admin_site.admin_view(require_POST(self.email_signers_view)),
+                name="campaigns_targetresponse_email_signers",
+            ),
+            *super().get_urls(),
+        ]
+
+    def email_signers_view(self, request, pk):
+        response = get_object_or_404(TargetResponse, pk=pk)
+        if not self.has_change_permission(request, response):
+            raise PermissionDenied
+        if not response.published:
+            self.message_user(
+                request, gettext("Show the response on the action page before emailing it."), messages.WARNING
+            )
+        else:
+            user_id = request.user.pk
+            transaction.on_commit(lambda: email_response_to_signers.delay(response.pk, user_id))
+            self.message_user(
+                request,
+                gettext(
+                    "The signers who opted in are being emailed; each gets this response once, however often you press."
+                ),
+            )
+        return HttpResponseRedirect(reverse("admin:campaigns_targetresponse_change", args=[response.pk]))
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "email", "delivery", "letters_per_hour"]
+    search_fields = ["name", "title", "email"]
+    fields = ["name", "title", "email", "language", "delivery", "letters_per_hour"]
+
+
+# Signatures (Supporter data) ------------------------------------------------------------------
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = _("province or territory")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(code, name) for code, name in CANADIAN_REGIONS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(country="CA", region=self.value())
+        return queryset
+
+
+class SignatureAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
     """Supporters' personal data: only for superusers and the Supporter data group."""
 
-    list_display = ["public_name", "email", "action", "status", "status_reason", "created_at", "confirmed_at"]
-    list_filter = ["status", "action__campaign", "action"]
-    search_fields = ["email", "email_normalised", "last_name"]
+    list_display = ["public_name", "email", "action", "status", "status_reason", "region", "created_at", "confirmed_at"]
+    list_filter = ["status", "action__campaign", "action", RegionFilter, "country", "created_at", "confirmed_at"]
+    # "=ip_hash": the fraud review links to every signature from one address.
+    search_fields = ["first_name", "last_name", "email", "email_normalised", "=ip_hash"]
     list_select_related = ["action"]
     date_hierarchy = "created_at"
+    show_full_result_count = False
     readonly_fields = [
         "action",
         "user",
@@ -96,17 +633,10 @@ class SignatureAdmin(admin.ModelAdmin):
         "confirmed_at",
         "withdrawn_at",
         "erased_at",
+        "letter_text",
     ]
     actions = ["invalidate", "release"]
-
-    def has_module_permission(self, request):
-        return _may_see_supporters(request.user) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _may_see_supporters(request.user) and super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return _may_see_supporters(request.user) and super().has_change_permission(request, obj)
+    change_list_template = "admin/campaigns/signature/change_list.html"
 
     # Signatures are made by supporters and changed only through the actions below, which keep
     # the counts right; never added or deleted by hand.
@@ -116,14 +646,220 @@ class SignatureAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Invalidate the selected signatures (they stop counting)"))
+    @admin.display(description=_("letter"))
+    def letter_text(self, obj):
+        letter = Letter.objects.filter(signature=obj).first()
+        return letter.message if letter else "—"
+
+    @admin.action(description=_("Invalidate the selected signatures (they stop counting)"), permissions=["change"])
     def invalidate(self, request, queryset):
-        done = sum(signature_invalidate(signature=s, reason=f"invalidated by {request.user.email}") for s in queryset)
+        done = signatures_invalidate(
+            signatures=queryset, reason=f"invalidated by {request.user.email}", user=request.user
+        )
         self.message_user(request, ngettext("%d signature invalidated.", "%d signatures invalidated.", done) % done)
 
-    @admin.action(description=_("Release suspected fraud: send them a confirmation email"))
+    @admin.action(description=_("Release suspected fraud: send them a confirmation email"), permissions=["change"])
     def release(self, request, queryset):
-        done = sum(signature_release(signature=s) for s in queryset.filter(status=Signature.Status.FRAUD))
+        done = signatures_release(signatures=queryset, user=request.user)
         self.message_user(
             request, ngettext("%d signature released.", "%d signatures released.", done) % done, messages.SUCCESS
         )
+
+    def get_urls(self):
+        return [
+            path(
+                "invalidate-domain/",
+                self.admin_site.admin_view(self.invalidate_domain_view),
+                name="campaigns_signature_invalidate_domain",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invalidate_domain_view(self, request):
+        """Every signature from one email domain (and its subdomains), on one action or all, set
+        aside at once: shown first with how many, done only once confirmed."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else (request.GET or None)
+        form = InvalidateDomainForm(data)
+        matching = None
+        if form.is_valid():
+            domain, action = form.cleaned_data["domain"], form.cleaned_data["action"]
+            signatures = domain_signatures(domain=domain, action=action).exclude(status=Signature.Status.INVALID)
+            if request.method == "POST" and form.cleaned_data["confirm"]:
+                done = signatures_invalidate(
+                    signatures=signatures,
+                    reason=form.cleaned_data["reason"] or f"email domain {domain} invalidated by {request.user.email}",
+                    user=request.user,
+                    kind=AuditEntry.Kind.INVALIDATE_DOMAIN,
+                    action=action,
+                    detail=f"@{domain}" + (f" on {action.slug}" if action else " on every action"),
+                )
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d signature from %(domain)s invalidated.",
+                        "%(count)d signatures from %(domain)s invalidated.",
+                        done,
+                    )
+                    % {"count": done, "domain": domain},
+                )
+                return HttpResponseRedirect(reverse("admin:campaigns_signature_changelist"))
+            matching = signatures.count()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Invalidate every signature from an email domain"),
+            "form": form,
+            "matching": matching,
+        }
+        return TemplateResponse(request, "admin/campaigns/signature/invalidate_domain.html", context)
+
+
+admin.site.register(Signature, SignatureAdmin)
+
+
+class InvalidateDomainForm(forms.Form):
+    domain = forms.CharField(label=_("Email domain"), max_length=253, help_text=_("e.g. spam.example (subdomains too)"))
+    action = forms.ModelChoiceField(
+        label=_("On the action"),
+        queryset=Action.objects.order_by("title"),
+        required=False,
+        empty_label=_("Every action"),
+    )
+    reason = forms.CharField(label=_("Reason (kept with each signature)"), max_length=200, required=False)
+    confirm = forms.BooleanField(label=_("Yes, invalidate them"), required=False)
+
+    def clean_domain(self):
+        from django.core.validators import validate_email
+
+        domain = self.cleaned_data["domain"].strip().lstrip("@").rstrip(".").casefold()
+        try:
+            validate_email(f"someone@{domain}")
+        except ValidationError:
+            raise ValidationError(_("Enter a domain such as example.org, without the @.")) from None
+        return domain
+
+
+@admin.register(SuspectedFraud)
+class SuspectedFraudAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
+    """Signatures held as suspected fraud, with why: release the genuine ones, invalidate the rest."""
+
+    list_display = ["public_name", "email", "action", "status_reason", "ip_hash_short", "created_at"]
+    list_filter = ["status_reason", "action"]
+    search_fields = ["first_name", "last_name", "email", "=ip_hash"]
+    list_select_related = ["action"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = [
+        "action",
+        "first_name",
+        "last_name",
+        "email",
+        "country",
+        "region",
+        "status_reason",
+        "ip_hash",
+        "created_at",
+    ]
+    readonly_fields = fields
+    actions = ["release", "invalidate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Signature.Status.FRAUD)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("IP address hash"))
+    def ip_hash_short(self, obj):
+        return obj.ip_hash[:12]
+
+    @admin.action(description=_("Release: genuine, send them a confirmation email"), permissions=["change"])
+    def release(self, request, queryset):
+        done = signatures_release(signatures=queryset, user=request.user)
+        self.message_user(request, ngettext("%d signature released.", "%d signatures released.", done) % done)
+
+    @admin.action(description=_("Invalidate: fraud, set aside for good"), permissions=["change"])
+    def invalidate(self, request, queryset):
+        done = signatures_invalidate(
+            signatures=queryset, reason=f"fraud confirmed by {request.user.email}", user=request.user
+        )
+        self.message_user(request, ngettext("%d signature invalidated.", "%d signatures invalidated.", done) % done)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "user_email", "kind", "action", "rows", "detail"]
+    list_filter = ["kind", "at"]
+    search_fields = ["user_email", "detail", "action__title"]
+    date_hierarchy = "at"
+    list_select_related = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Signing limits and lists ---------------------------------------------------------------------
+
+
+class RulesAdminMixin:
+    """Changes apply to every web process at once (the cached rules are forgotten) and are logged."""
+
+    def changelist_view(self, request, extra_context=None):
+        signing_limits_stored()  # the first visit shows the settings' values, ready to edit
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        signing_rules_changed(user=request.user, detail=f"{'changed' if change else 'added'}: {obj}")
+
+    def delete_model(self, request, obj):
+        detail = f"removed: {obj}"
+        super().delete_model(request, obj)
+        signing_rules_changed(user=request.user, detail=detail)
+
+    def delete_queryset(self, request, queryset):
+        detail = "removed: " + ", ".join(str(obj) for obj in queryset[:20])
+        super().delete_queryset(request, queryset)
+        signing_rules_changed(user=request.user, detail=detail)
+
+
+@admin.register(SigningLimits)
+class SigningLimitsAdmin(RulesAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "burst_limit", "burst_window_seconds", "sustained_limit", "sustained_window_seconds"]
+    fields = ["burst_limit", "burst_window_seconds", "sustained_limit", "sustained_window_seconds"]
+
+    def changelist_view(self, request, extra_context=None):
+        # One row: the list is a detour, so go straight to it.
+        limits = signing_limits_stored()
+        return HttpResponseRedirect(reverse("admin:campaigns_signinglimits_change", args=[limits.pk]))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NetworkRule)
+class NetworkRuleAdmin(RulesAdminMixin, admin.ModelAdmin):
+    list_display = ["network", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["network", "note"]
+
+
+@admin.register(EmailDomainRule)
+class EmailDomainRuleAdmin(RulesAdminMixin, admin.ModelAdmin):
+    list_display = ["domain", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["domain", "note"]

@@ -1,5 +1,7 @@
-"""Demo campaign for `seed_demo` (idempotent): refugees and migrants, a pledge and a petition on the
-Safe Third Country Agreement, with a few hundred confirmed demo signatures (example.org/.com only)."""
+"""Demo campaign for `seed_demo` (idempotent): refugees and migrants, a pledge, a petition on the
+Safe Third Country Agreement with its thresholds, and a letter to the Minister of Immigration,
+Refugees and Citizenship (at a reserved example.org address), with a few hundred confirmed demo
+signatures (example.org/.com only)."""
 
 import random
 from datetime import timedelta
@@ -7,12 +9,15 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Action, ActionCount, Campaign, CountDelta, CountHistory, Signature
+from .models import Action, ActionCount, Campaign, CountDelta, CountHistory, Signature, Target, Threshold
 from .services import counts_fold, signature_create
 
 CAMPAIGN_SLUG = "refugees-and-migrants"
 PLEDGE_SLUG = "refugee-migrant-human-being"
 PETITION_SLUG = "suspend-the-safe-third-country-agreement"
+LETTER_SLUG = "write-to-the-minister"
+# A reserved domain (RFC 2606): the demo letters reach nobody.
+DEMO_TARGET_EMAIL = "minister@example.org"
 
 STORY = """\
 In the spring of 2018 the United States began prosecuting every adult who crossed its southern
@@ -56,6 +61,31 @@ Families have been separated at the US–Mexico border, children have been detai
 parents, and people fleeing domestic and gang violence have lost a path to protection. A country
 that does this cannot be presumed safe. Until the review shows otherwise, people arriving from the
 United States must be able to make their refugee claim in Canada.
+"""
+
+LETTER_ASK = """\
+Write to the Minister of Immigration, Refugees and Citizenship in your own words. Ask the Minister to
+suspend the Safe Third Country Agreement while Canada reviews whether the United States is still safe
+for people seeking asylum. Start from our letter below and make it yours: a personal letter counts
+for more than a form letter.
+"""
+
+LETTER_SUBJECT = "Please suspend the Safe Third Country Agreement"
+
+LETTER_TEMPLATE = """\
+Dear Minister,
+
+I am writing to ask you to suspend the Safe Third Country Agreement with the United States while
+Canada reviews whether the United States is still a safe country for people seeking asylum.
+
+Families have been separated at the US–Mexico border and children held apart from their parents.
+People fleeing domestic and gang violence have lost a path to protection there. The agreement rests
+on the United States being safe for asylum seekers; until the review shows that it is, people arriving
+from the United States must be able to make their refugee claim in Canada.
+
+Canada said it would watch. I ask you to act.
+
+Yours sincerely,
 """
 
 FIRST_NAMES = [
@@ -198,6 +228,48 @@ def seed(*, create_users: bool, stdout) -> None:
             "status": Action.Status.LIVE,
             "position": 0,
         },
+    )
+    target, _created = Target.objects.get_or_create(
+        email=DEMO_TARGET_EMAIL,
+        defaults={
+            "name": "The Minister of Immigration, Refugees and Citizenship",
+            "title": "Government of Canada",
+            "delivery": Target.Delivery.EACH,
+        },
+    )
+    Action.objects.get_or_create(
+        slug=LETTER_SLUG,
+        defaults={
+            "campaign": campaign,
+            "kind": Action.Kind.LETTER,
+            "title": "Write to the Minister",
+            "summary": "Ask the Minister of Immigration, Refugees and Citizenship to suspend the agreement.",
+            "ask": LETTER_ASK,
+            "target": target.display_name,
+            "letter_target": target,
+            "letter_subject": LETTER_SUBJECT,
+            "letter_template": LETTER_TEMPLATE,
+            "goal": 250,
+            "points": 15,
+            "ask_country": Action.Field.REQUIRED,
+            "ask_postal_code": Action.Field.REQUIRED,
+            "status": Action.Status.LIVE,
+            "position": 2,
+        },
+    )
+    Threshold.objects.get_or_create(
+        action=petition,
+        count=500,
+        defaults={
+            "name": "The House of Commons threshold",
+            "consequence": "A House of Commons e-petition with 500 signatures can be presented in the House, "
+            "and the Government must table a response within 45 days.",
+        },
+    )
+    Threshold.objects.get_or_create(
+        action=petition,
+        count=1000,
+        defaults={"name": "Our goal", "consequence": "We deliver the petition to the Minister in person."},
     )
     rng = random.Random(2018)
     _seed_signatures(petition, 340, rng, stdout)

@@ -8,6 +8,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -37,6 +38,15 @@ def validate_person_name(value: str) -> None:
         raise ValidationError(_("Names cannot start with =, +, - or @."), code="formula")
     if _URL_LIKE.search(value) or "@" in value:
         raise ValidationError(_("Names cannot contain web or email addresses."), code="url")
+
+
+class LetterField(forms.CharField):
+    """The letter's text, with line breaks as the browser sent them made plain newlines, so its
+    length is what the supporter sees (and what the textarea's maxlength counted)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
 def country_choices():
@@ -73,11 +83,14 @@ class SignatureForm(forms.Form):
         if "country" in self.fields:
             self.fields["country"].widget.attrs.update({"autocomplete": "country"})
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        if action.kind == Action.Kind.LETTER:
+            self.fields["message"] = self._letter_field(action)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template adds the token, except in the embed
         self.helper.layout = Layout(
             Div(
+                *([Div("message", css_class="col-12")] if "message" in self.fields else []),
                 Div("first_name", css_class="col-sm-6"),
                 Div("last_name", css_class="col-sm-6"),
                 Div("email", css_class="col-12"),
@@ -87,6 +100,28 @@ class SignatureForm(forms.Form):
                 css_class="row",
             ),
             Div("website", css_class="rally-hp", aria_hidden="true"),
+        )
+
+    @staticmethod
+    def _letter_field(action: Action) -> LetterField:
+        to = action.letter_target.display_name if action.letter_target_id else action.target
+        return LetterField(
+            label=_("Your letter"),
+            max_length=settings.LETTER_MAX_LENGTH,
+            initial=action.letter_template,
+            widget=forms.Textarea(attrs={"rows": 12}),
+            help_text=_(
+                "Edit it as you like: it goes to %(to)s as you write it, signed with your name, postal code "
+                "and email address, so that their office can reply to you."
+            )
+            # Crispy renders help text as HTML: the name staff typed is escaped first.
+            % {"to": escape(to)},
+            error_messages={
+                "required": _("Your letter is empty: write a few words to send."),
+                "max_length": _(
+                    "Your letter is too long: it can have at most %(limit_value)s characters (it has %(show_value)s)."
+                ),
+            },
         )
 
     def clean(self):
@@ -113,4 +148,5 @@ class SignatureForm(forms.Form):
             "country": country,
             "postal_code": postal_code,
             "opt_in": data["opt_in"],
+            "message": data.get("message", ""),
         }

@@ -6,6 +6,7 @@ deltas into ActionCount and RegionCount rows in batches (campaigns.services.coun
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,10 @@ class CampaignQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status=Campaign.Status.LIVE).order_by("-featured", "position", "-published_at", "pk")
 
+    def due_to_publish(self, now=None):
+        """Drafts whose scheduled publication time has come."""
+        return self.filter(status=Campaign.Status.DRAFT, publish_at__lte=now or timezone.now())
+
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
@@ -39,6 +44,12 @@ class Campaign(models.Model):
     featured = models.BooleanField(_("featured"), default=False, help_text=_("Shown first on the home page."))
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower comes first."))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_("Schedule: a draft is published at this time (within a minute). Leave empty to publish by hand."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -92,7 +103,9 @@ class Action(models.Model):
         REQUIRED = "required", _("Asked, required")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="actions")
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("The page is /act/<slug>/."))
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, help_text=_("The page is /act/ followed by this slug.")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PETITION)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two sentences for lists and shares."))
@@ -106,6 +119,23 @@ class Action(models.Model):
         help_text=_("Who is asked, e.g. the Government of Canada. Pledges have none."),
     )
     goal = models.PositiveIntegerField(_("goal"), null=True, blank=True, help_text=_("Leave empty for no goal."))
+    letter_target = models.ForeignKey(
+        "Target",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("letters go to"),
+        help_text=_("Letters only: the decision-maker who receives every supporter's letter."),
+    )
+    letter_subject = models.CharField(
+        _("letter subject"), max_length=200, blank=True, help_text=_("Letters only: the subject of every letter.")
+    )
+    letter_template = models.TextField(
+        _("letter template"),
+        blank=True,
+        help_text=_("Letters only: plain text the supporter starts from and may edit before sending."),
+    )
     points = models.PositiveSmallIntegerField(
         _("points"), default=10, help_text=_("What taking this action is worth to a supporter.")
     )
@@ -139,6 +169,9 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(closed_at__isnull=False), name="campaigns_action_closed_has_date"
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="letter") | Q(letter_target__isnull=False), name="campaigns_action_letter_has_target"
+            ),
         ]
 
     def __str__(self):
@@ -154,13 +187,42 @@ class Action(models.Model):
             errors["slug"] = _("This address is reserved; choose another slug.")
         if self.kind == self.Kind.PLEDGE and self.target:
             errors["target"] = _("A pledge is a supporter's own commitment: leave this empty.")
+        errors.update(self._letter_errors())
+        try:
+            campaign = self.campaign  # in the admin's inline, the campaign being saved with it
+        except Campaign.DoesNotExist:
+            campaign = None
+        if self.closes_at and campaign is not None and campaign.publish_at and self.closes_at <= campaign.publish_at:
+            errors["closes_at"] = _(
+                "This end date is before the campaign's publication (%(start)s): choose a later one."
+            ) % {"start": timezone.localtime(campaign.publish_at).strftime("%Y-%m-%d %H:%M")}
         if errors:
             raise ValidationError(errors)
+        if self.kind == self.Kind.LETTER and not self.target and self.letter_target is not None:
+            self.target = self.letter_target.display_name[:200]
         # Closing by hand in the admin records when; reopening forgets it.
         if self.status == self.Status.CLOSED and self.closed_at is None:
             self.closed_at = timezone.now()
         elif self.status != self.Status.CLOSED:
             self.closed_at = None
+
+    def _letter_errors(self) -> dict:
+        if self.kind != self.Kind.LETTER:
+            if self.letter_target_id:
+                return {"letter_target": _("Only letters have a decision-maker to send them to: leave this empty.")}
+            return {}
+        errors = {}
+        if not self.letter_target_id:
+            errors["letter_target"] = _("Choose the decision-maker who receives the letters.")
+        if not self.letter_subject.strip():
+            errors["letter_subject"] = _("Letters need a subject.")
+        if not self.letter_template.strip():
+            errors["letter_template"] = _("Write the letter supporters start from.")
+        elif len(self.letter_template) > settings.LETTER_MAX_LENGTH:
+            errors["letter_template"] = _("A letter can be at most %(limit)s characters long.") % {
+                "limit": settings.LETTER_MAX_LENGTH
+            }
+        return errors
 
     def effective_closed_at(self, now=None):
         """When the action stopped taking signatures (its end date counts before the task runs)."""
@@ -214,6 +276,7 @@ class Signature(models.Model):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["-created_at", "-pk"]
+        permissions = [("export_signature", _("Can export signatures as CSV"))]
         constraints = [
             models.UniqueConstraint(fields=["action", "email_normalised"], name="campaigns_signature_once_per_address"),
             models.CheckConstraint(
@@ -245,6 +308,15 @@ class Signature(models.Model):
     @property
     def is_counted(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+
+class SuspectedFraud(Signature):
+    """Signatures held as suspected fraud, reviewed on their own admin screen."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("suspected fraud")
+        verbose_name_plural = _("suspected fraud")
 
 
 class CountDelta(models.Model):
@@ -321,3 +393,272 @@ class CountHistory(models.Model):
 
     def __str__(self):
         return f"{self.action_id} {self.hour:%Y-%m-%d %H}h: {self.count}"
+
+
+# Letters to decision-makers ------------------------------------------------------------------
+
+
+def default_letters_per_hour() -> int:
+    return settings.LETTER_TARGET_MAX_PER_HOUR
+
+
+class Target(models.Model):
+    """A decision-maker letters are sent to, e.g. the Minister of Immigration, Refugees and Citizenship.
+
+    The address never appears on a public page; only the name and title do."""
+
+    class Delivery(models.TextChoices):
+        EACH = "each", _("One email per letter (rate-limited)")
+        DAILY = "daily", _("One email a day with every letter of the day")
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("As letters address them."))
+    title = models.CharField(_("title or office"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"), max_length=254, help_text=_("Never shown publicly."))
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the few words Rally adds around the letters."),
+    )
+    delivery = models.CharField(_("delivery"), max_length=8, choices=Delivery.choices, default=Delivery.EACH)
+    letters_per_hour = models.PositiveIntegerField(
+        _("letters per hour at most"),
+        default=default_letters_per_hour,
+        validators=[MinValueValidator(1)],
+        help_text=_("One email per letter: letters beyond this wait in the outbox; none is dropped."),
+    )
+    # When the next single letter may leave: each one moves it on by an hour / letters_per_hour.
+    next_letter_at = models.DateTimeField(_("next letter may leave at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("decision-maker")
+        verbose_name_plural = _("decision-makers")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(letters_per_hour__gt=0), name="campaigns_target_rate_positive"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+
+class Letter(models.Model):
+    """The text of a letter action's signature; it goes to the target once the signature counts."""
+
+    signature = models.OneToOneField(
+        Signature, on_delete=models.CASCADE, primary_key=True, related_name="letter", verbose_name=_("signature")
+    )
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="letters", verbose_name=_("to"))
+    message = models.TextField(_("letter"))
+    # Handed to the outbox: alone (key letter:<signature id>) or in a daily bundle (bundle_key).
+    queued_at = models.DateTimeField(_("handed to the outbox"), null=True, blank=True)
+    bundle_key = models.CharField(_("daily bundle"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        indexes = [models.Index(fields=["target", "queued_at"], name="campaigns_letter_waiting_idx")]
+
+    def __str__(self):
+        return f"{self.signature_id} → {self.target_id}"
+
+
+# Thresholds and responses ------------------------------------------------------------------------
+
+
+class Threshold(models.Model):
+    """A count that means something, e.g. 500 signatures: the House of Commons certifies an e-petition."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("action"))
+    count = models.PositiveIntegerField(_("count"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Certified as an e-petition"))
+    consequence = models.TextField(
+        _("what happens then"),
+        blank=True,
+        help_text=_("Shown on the action page, e.g. the government must answer within 45 days. Markdown."),
+    )
+    reached_at = models.DateTimeField(_("reached"), null=True, blank=True, editable=False)
+    signers_notified_at = models.DateTimeField(_("signers told"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("threshold")
+        verbose_name_plural = _("thresholds")
+        ordering = ["action", "count"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "count"], name="campaigns_threshold_unique_count"),
+            models.CheckConstraint(condition=Q(count__gt=0), name="campaigns_threshold_count_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.count})"
+
+
+class TargetResponse(models.Model):
+    """What the decision-maker answered, shown on the action page and emailed once to opted-in signers."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="responses", verbose_name=_("action"))
+    responder = models.CharField(
+        _("from"),
+        max_length=200,
+        help_text=_("Who answered, e.g. the Minister of Immigration, Refugees and Citizenship."),
+    )
+    title = models.CharField(_("headline"), max_length=200)
+    body = models.TextField(_("response"), help_text=_("Markdown. Scripts and styles are removed."))
+    responded_on = models.DateField(_("answered on"), default=timezone.localdate)
+    published = models.BooleanField(_("shown on the action page"), default=True)
+    emailed_at = models.DateTimeField(_("emailed to signers"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-responded_on", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+# Staff audit log ----------------------------------------------------------------------------------
+
+
+class AuditEntry(models.Model):
+    """Who did what to supporters' data or the counts, and when: readable by the Supporter data group."""
+
+    class Kind(models.TextChoices):
+        INVALIDATE = "invalidate", _("Invalidated signatures")
+        INVALIDATE_DOMAIN = "invalidate_domain", _("Invalidated an email domain's signatures")
+        RELEASE = "release", _("Released suspected fraud")
+        EXPORT = "export", _("Exported signatures")
+        MILESTONE_EMAIL = "milestone_email", _("Told signers about a threshold")
+        RESPONSE_EMAIL = "response_email", _("Emailed a response to signers")
+        GOAL = "goal", _("Raised a goal")
+        PUBLISH = "publish", _("Published")
+        CLOSE = "close", _("Closed")
+        ARCHIVE = "archive", _("Archived")
+        RULES = "rules", _("Changed signing limits or lists")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    # Kept when the account is deleted, so the log still says who.
+    user_email = models.CharField(_("who (address)"), max_length=254, blank=True)
+    kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
+    action = models.ForeignKey(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("action")
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0, help_text=_("Signatures changed or exported."))
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_email}: {self.get_kind_display()}"
+
+
+# Signing limits and lists, editable while the site runs (campaigns.abuse.signing_rules reads them) ---
+
+
+class SigningLimits(models.Model):
+    """The per-IP limits: one row, first filled in from the settings (README "Default limits")."""
+
+    burst_limit = models.PositiveIntegerField(_("burst: signatures per IP"), help_text=_("0 turns the limit off."))
+    burst_window_seconds = models.PositiveIntegerField(_("burst: window in seconds"), validators=[MinValueValidator(1)])
+    sustained_limit = models.PositiveIntegerField(_("sustained: signatures per IP"), help_text=_("0 turns it off."))
+    sustained_window_seconds = models.PositiveIntegerField(
+        _("sustained: window in seconds"), validators=[MinValueValidator(1)]
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("signing limits")
+        verbose_name_plural = _("signing limits")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="campaigns_signinglimits_single_row"),
+            models.CheckConstraint(
+                condition=Q(burst_window_seconds__gt=0) & Q(sustained_window_seconds__gt=0),
+                name="campaigns_signinglimits_windows_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Signing limits"))
+
+
+class NetworkRule(models.Model):
+    class Kind(models.TextChoices):
+        ALLOW = "allow", _("Allowed: exempt from the per-IP limits (a campus, an office, a rally's wifi)")
+        BLOCK = "block", _("Blocked: signatures kept as suspected fraud")
+
+    kind = models.CharField(_("rule"), max_length=8, choices=Kind.choices)
+    network = models.CharField(
+        _("address or network"), max_length=64, help_text=_("e.g. 203.0.113.7 or 203.0.113.0/24")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("IP address rule")
+        verbose_name_plural = _("IP address rules")
+        ordering = ["kind", "network"]
+        constraints = [models.UniqueConstraint(fields=["kind", "network"], name="campaigns_networkrule_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display().split(':')[0]}: {self.network}"
+
+    def clean(self):
+        super().clean()
+        import ipaddress
+
+        try:
+            self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
+        except ValueError:
+            raise ValidationError({"network": _("Enter an IP address or a network such as 203.0.113.0/24.")}) from None
+
+
+class EmailDomainRule(models.Model):
+    class Kind(models.TextChoices):
+        BLOCK = "block", _("Blocked: signatures kept as suspected fraud (subdomains too)")
+        ALIAS_INSENSITIVE = "alias", _("Ignores dots and +tags: one mailbox however the address is written")
+
+    kind = models.CharField(_("rule"), max_length=8, choices=Kind.choices)
+    domain = models.CharField(_("email domain"), max_length=253, help_text=_("e.g. mailinator.com"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("email domain rule")
+        verbose_name_plural = _("email domain rules")
+        ordering = ["kind", "domain"]
+        constraints = [models.UniqueConstraint(fields=["kind", "domain"], name="campaigns_emaildomainrule_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display().split(':')[0]}: {self.domain}"
+
+    def clean(self):
+        super().clean()
+        from django.core.validators import validate_email
+
+        self.domain = self.domain.strip().lstrip("@").rstrip(".").casefold()
+        try:
+            validate_email(f"someone@{self.domain}")
+        except ValidationError:
+            raise ValidationError({"domain": _("Enter a domain such as example.org, without the @.")}) from None

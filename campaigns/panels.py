@@ -27,11 +27,14 @@ def action_context(request, action: Action, form=None, *, embed: bool = False) -
     is_open = action.is_open()
     if form is None and is_open:
         form = SignatureForm(action=action, initial=_initial(request.user))
+    progress = selectors.action_progress(action)
     return {
         "action": action,
         "campaign": action.campaign,
-        "progress": selectors.action_progress(action),
+        "progress": progress,
+        "next_threshold": selectors.next_threshold(action, progress.count),
         "recent_signers": [] if embed else selectors.recent_signers(action),
+        "responses": [] if embed else selectors.published_responses(action),
         "form": form,
         "is_open": is_open,
         "closed_at": action.effective_closed_at(),

@@ -4,15 +4,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.adapters import absolute_url
+from emails.models import OutboxEmail
 
 from .addresses import erased_placeholder
-from .models import Signature
+from .models import Letter, Signature
 from .selectors import signatures_of
+from .services.letters import letter_copy_key, letter_key
 
 
 def export(user) -> dict:
     """Everything Rally keeps about the user's signatures, in plain JSON types."""
-    signatures = signatures_of(user).select_related("action", "action__campaign").order_by("created_at", "pk")
+    signatures = signatures_of(user).select_related("action", "action__campaign", "letter").order_by("created_at", "pk")
     return {
         "signatures": [
             {
@@ -33,10 +35,29 @@ def export(user) -> dict:
                 "signed_at": signature.created_at.isoformat(),
                 "confirmed_at": signature.confirmed_at.isoformat() if signature.confirmed_at else None,
                 "withdrawn_at": signature.withdrawn_at.isoformat() if signature.withdrawn_at else None,
+                "letter": _letter_text(signature),
             }
             for signature in signatures
         ]
     }
+
+
+def _letter_text(signature: Signature) -> str | None:
+    try:
+        return signature.letter.message
+    except Letter.DoesNotExist:
+        return None
+
+
+def _erase_letters(signature_ids: list[int]) -> None:
+    """Letters are the supporter's words: removed, and any copy the outbox still holds is
+    emptied (one not yet sent stays unsent)."""
+    keys = [letter_key(pk) for pk in signature_ids] + [letter_copy_key(pk) for pk in signature_ids]
+    OutboxEmail.objects.filter(key__in=keys, status=OutboxEmail.Status.QUEUED).update(
+        status=OutboxEmail.Status.WITHHELD, last_error="the supporter's data was erased"
+    )
+    OutboxEmail.objects.filter(key__in=keys).update(context={}, subject="", body_text="", body_html="", reply_to="")
+    Letter.objects.filter(signature_id__in=signature_ids).delete()
 
 
 @transaction.atomic
@@ -44,6 +65,7 @@ def erase(user) -> dict:
     """Removes the user's personal data from signatures. Confirmed ones keep counting (with their
     country and province only); the others are deleted, since nothing depends on them."""
     own = signatures_of(user)
+    _erase_letters(list(own.values_list("pk", flat=True)))
     deleted, _detail = own.exclude(status=Signature.Status.CONFIRMED).delete()
     anonymised = 0
     now = timezone.now()

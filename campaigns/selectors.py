@@ -234,3 +234,46 @@ def signature_from_token(token: str, *, purpose: str) -> Signature | None:
     if signature_id is None:
         return None
     return Signature.objects.select_related("action").filter(pk=signature_id).first()
+
+
+@dataclass(frozen=True)
+class NextThreshold:
+    name: str
+    consequence: str
+    count: int
+    remaining: int
+    percent: int  # of the way from zero, for the bar
+
+
+def next_threshold(action: Action, count: int) -> NextThreshold | None:
+    """The lowest threshold the action has not reached yet, and how far it is."""
+    from .models import Threshold
+
+    threshold = (
+        Threshold.objects.filter(action=action, count__gt=count)
+        .order_by("count")
+        .only("name", "consequence", "count")
+        .first()
+    )
+    if threshold is None:
+        return None
+    return NextThreshold(
+        name=threshold.name,
+        consequence=threshold.consequence,
+        count=threshold.count,
+        remaining=threshold.count - count,
+        percent=min(100, count * 100 // threshold.count),
+    )
+
+
+def reached_thresholds(action: Action) -> list:
+    from .models import Threshold
+
+    return list(Threshold.objects.filter(action=action, reached_at__isnull=False).order_by("count"))
+
+
+def published_responses(action: Action) -> list:
+    """The decision-maker's responses shown on the action page, newest first."""
+    from .models import TargetResponse
+
+    return list(TargetResponse.objects.filter(action=action, published=True).order_by("-responded_on", "-pk"))

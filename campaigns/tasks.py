@@ -37,3 +37,39 @@ def close_due_actions() -> int:
 @shared_task(ignore_result=True)
 def expire_signatures() -> int:
     return services.signatures_expire()
+
+
+@shared_task(ignore_result=True)
+def publish_scheduled_campaigns() -> int:
+    return services.campaigns_publish_due()
+
+
+@shared_task(ignore_result=True)
+def send_letter_bundles() -> int:
+    return services.letters_bundle()
+
+
+def _user(user_id: int | None):
+    from accounts.models import User
+
+    return User.objects.filter(pk=user_id).first() if user_id else None
+
+
+@shared_task(ignore_result=True)
+def email_milestone_to_signers(threshold_id: int, user_id: int | None = None) -> int:
+    from .models import Threshold
+
+    threshold = Threshold.objects.filter(pk=threshold_id).first()
+    if threshold is None:
+        return 0
+    return services.threshold_notify_signers(threshold=threshold, user=_user(user_id))
+
+
+@shared_task(ignore_result=True)
+def email_response_to_signers(response_id: int, user_id: int | None = None) -> int:
+    from .models import TargetResponse
+
+    response = TargetResponse.objects.filter(pk=response_id).first()
+    if response is None:
+        return 0
+    return services.response_email_signers(response=response, user=_user(user_id))

@@ -412,6 +412,24 @@ SIGNING_BLOCKED_EMAIL_DOMAINS = env.list(
     "SIGNING_BLOCKED_EMAIL_DOMAINS",
     default=["mailinator.com", "guerrillamail.com", "sharklasers.com", "yopmail.com", "10minutemail.com"],
 )
+# Letters to decision-makers: the longest letter a supporter may send; how many single letters a
+# new decision-maker gets an hour at most (staff change it per decision-maker; the rest wait in the
+# outbox); how many letters one daily bundle email holds before the next email of the day.
+LETTER_MAX_LENGTH = env.int("LETTER_MAX_LENGTH", default=5000)
+LETTER_TARGET_MAX_PER_HOUR = env.int("LETTER_TARGET_MAX_PER_HOUR", default=60)
+LETTER_BUNDLE_MAX_LETTERS = env.int("LETTER_BUNDLE_MAX_LETTERS", default=200)
+# The signing limits and lists above are only the first values: staff edit them in the admin. Each
+# process reuses what it read for this long at most; saving in the admin makes every process re-read.
+SIGNING_RULES_CACHE_SECONDS = env.int("SIGNING_RULES_CACHE_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["campaigns-publish-scheduled"] = {
+    "task": "campaigns.tasks.publish_scheduled_campaigns",
+    "schedule": 60.0,
+}
+# Hourly, so a day's bundles go out soon after midnight even if one run is missed.
+CELERY_BEAT_SCHEDULE["campaigns-letter-bundles"] = {
+    "task": "campaigns.tasks.send_letter_bundles",
+    "schedule": crontab(minute=10),
+}
 CELERY_BEAT_SCHEDULE["campaigns-fold-counts"] = {
     "task": "campaigns.tasks.fold_counts",
     "schedule": float(COUNT_DELAY_SECONDS),

@@ -18,7 +18,11 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
-from .models import BULK_CATEGORIES, OutboxEmail
+from .models import BULK_CATEGORIES, Category, OutboxEmail
+
+# Letters reach decision-makers as plain text only: a supporter wrote the words, and nothing they
+# typed may become HTML in a minister's inbox.
+PLAIN_TEXT_CATEGORIES = {Category.LETTER}
 
 
 class _ShortHeadersAsIs(type(compat32)):
@@ -117,6 +121,8 @@ def render_content(email: OutboxEmail) -> Rendered:
     with override(email.language):
         subject = _render_plain(f"{email.template}_subject.txt", context)
         text = _render_plain(f"{email.template}.txt", context)
+        if email.category in PLAIN_TEXT_CATEGORIES:
+            return Rendered(one_line(subject), text.strip() + "\n", "")
         try:
             html = render_to_string(f"{email.template}.html", context)
         except TemplateDoesNotExist:
@@ -167,5 +173,6 @@ def build_message(
         reply_to=[reply_to] if reply_to else None,
         headers=headers,
     )
-    message.attach_alternative(html, "text/html")
+    if email.category not in PLAIN_TEXT_CATEGORIES:
+        message.attach_alternative(html, "text/html")
     return message

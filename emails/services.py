@@ -59,12 +59,14 @@ def email_enqueue(
     from_email: str = "",
     reply_to: str = "",
     consent_checked: bool = False,
+    send_after=None,
 ) -> OutboxEmail | None:
     """Writes one outbox row unless one with this key exists; delivery starts after commit.
 
     Returns the new row, or None when the key was already used (nothing is sent twice). Never
     raises for a bad address: the row is written as failed, with the reason, and nothing is sent
     (an address with a line break or a display name could otherwise smuggle in headers).
+    `send_after` holds the row back until then (a rate limit); the sweeper sends it when due.
     """
     address = valid_address(to)
     try:
@@ -85,6 +87,7 @@ def email_enqueue(
                 consent_checked=consent_checked,
                 status=OutboxEmail.Status.QUEUED if address else OutboxEmail.Status.FAILED,
                 last_error="" if address else "invalid recipient address",
+                next_attempt_at=send_after or timezone.now(),
             )
     except IntegrityError:
         return None

@@ -2,6 +2,12 @@
 
 from .actions import action_close, actions_close_due
 from .counts import count_change, counts_fold, counts_reconcile, counts_record_history, fold_soon
+from .exports import signatures_csv
+from .letters import letter_send, letter_withhold, letters_bundle
+from .moderation import domain_signatures, signatures_invalidate, signatures_release
+from .publishing import campaign_archive, campaign_close, campaign_publish, campaigns_publish_due
+from .responses import response_email_signers
+from .rules import signing_limits_stored, signing_rules_changed
 from .signatures import (
     ActionNotOpen,
     ConfirmOutcome,
@@ -14,23 +20,42 @@ from .signatures import (
     signature_withdraw,
     signatures_expire,
 )
+from .thresholds import GoalNotRaised, ThresholdNotReached, action_raise_goal, threshold_notify_signers
 
 __all__ = [
     "ActionNotOpen",
     "ConfirmOutcome",
     "ConfirmResult",
+    "GoalNotRaised",
     "SignatureResult",
+    "ThresholdNotReached",
     "action_close",
+    "action_raise_goal",
     "actions_close_due",
+    "campaign_archive",
+    "campaign_close",
+    "campaign_publish",
+    "campaigns_publish_due",
     "count_change",
     "counts_fold",
     "counts_reconcile",
     "counts_record_history",
+    "domain_signatures",
     "fold_soon",
+    "letter_send",
+    "letter_withhold",
+    "letters_bundle",
+    "response_email_signers",
     "signature_confirm",
     "signature_create",
     "signature_invalidate",
     "signature_release",
     "signature_withdraw",
+    "signatures_csv",
     "signatures_expire",
+    "signatures_invalidate",
+    "signatures_release",
+    "signing_limits_stored",
+    "signing_rules_changed",
+    "threshold_notify_signers",
 ]

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..models import Action, ActionCount, CountDelta, CountHistory, RegionCount, Signature
+from .thresholds import thresholds_check
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ def _fold_batch(*, action_ids: list[int] | None, batch_size: int) -> int:
     for chunk in _chunks([row[0] for row in rows]):
         CountDelta.objects.filter(pk__in=chunk).delete()
     _write_history(touched, now)
+    thresholds_check(action_ids=[a for a in touched if by_action[a] > 0], now=now)
     transaction.on_commit(lambda: _forget_cached(touched))
     return len(rows)
 
@@ -202,6 +204,8 @@ def _reconcile_action(action_id: int) -> list[dict]:
         corrections.append(
             {"action_id": action_id, "country": None, "region": None, "stored": stored_total, "actual": expected_total}
         )
+        if expected_total > stored_total:
+            thresholds_check(action_ids=[action_id])
     if corrections:
         transaction.on_commit(lambda: _forget_cached([action_id]))
     return corrections

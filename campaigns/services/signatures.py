@@ -20,6 +20,7 @@ from ..addresses import normalise_email
 from ..models import Action, Signature
 from ..tokens import CONFIRM, confirm_url, signature_token_read, withdraw_url
 from .counts import count_change
+from .letters import letter_attach, letter_send, letter_withhold
 
 
 class ActionNotOpen(Exception):
@@ -71,6 +72,8 @@ def _claim_email_slot(signature: Signature) -> int | None:
 
 def _email_context(signature: Signature) -> dict:
     action = signature.action
+    # A letter's text is not in this email: anyone can type any address, and the confirmation
+    # must never carry their words to a stranger's inbox. The confirm page shows it instead.
     return {
         "first_name": signature.first_name,
         "action_title": action.title,
@@ -157,10 +160,12 @@ def signature_create(
     honeypot: str = "",
     language: str = "",
     source_url: str = "",
+    message: str = "",
 ) -> SignatureResult:
     """Takes a signature: one row per action and mailbox; it counts once confirmed by email (at
     once for a signed-in supporter's verified address); suspected fraud is kept, never counted or
-    emailed; the supporter's page never tells which of these happened."""
+    emailed; the supporter's page never tells which of these happened. A letter action's
+    signature carries the supporter's `message`, sent to the target once the signature counts."""
     if not action.is_open():
         raise ActionNotOpen(action.slug)
     email = email.strip()
@@ -205,10 +210,20 @@ def signature_create(
             )
             if existing is None:
                 raise
-            _signed_again(existing, details=details, reason=reason, verified=verified, now=now, source_url=source_url)
+            _signed_again(
+                existing,
+                details=details,
+                reason=reason,
+                verified=verified,
+                now=now,
+                source_url=source_url,
+                message=message,
+            )
             return SignatureResult(signature=existing, counted=verified and not reason)
+        letter_attach(signature=signature, message=message)
         if signature.status == Signature.Status.CONFIRMED:
             count_change(signature=signature, delta=+1)
+            letter_send(signature=signature)
         elif signature.status == Signature.Status.PENDING:
             _send_confirmation(signature, number=1)
         if signature.status != Signature.Status.FRAUD:
@@ -216,8 +231,11 @@ def signature_create(
     return SignatureResult(signature=signature, counted=verified and not reason)
 
 
-def _signed_again(signature: Signature, *, details: dict, reason: str, verified: bool, now, source_url: str) -> None:
-    """The mailbox already has a row for this action (the caller holds its lock)."""
+def _signed_again(
+    signature: Signature, *, details: dict, reason: str, verified: bool, now, source_url: str, message: str
+) -> None:
+    """The mailbox already has a row for this action (the caller holds its lock). A pending
+    letter keeps the text its confirmation email showed; a fresh start takes the new text."""
     status = signature.status
     if reason or status == Signature.Status.INVALID:
         return
@@ -231,6 +249,7 @@ def _signed_again(signature: Signature, *, details: dict, reason: str, verified:
             signature.user = signature.user or details["user"]
             signature.save(update_fields=["status", "confirmed_at", "expires_at", "status_reason", "user"])
             count_change(signature=signature, delta=+1)
+            letter_send(signature=signature)
         else:
             _resend_confirmation(signature)
         return
@@ -243,8 +262,10 @@ def _signed_again(signature: Signature, *, details: dict, reason: str, verified:
     else:
         _make_pending(signature, now)
     signature.save()
+    letter_attach(signature=signature, message=message)
     if verified:
         count_change(signature=signature, delta=+1)
+        letter_send(signature=signature)
     else:
         _resend_confirmation(signature)
     _record_consent(signature, source_url=source_url)
@@ -286,6 +307,7 @@ def signature_confirm(*, token: str) -> ConfirmResult:
         _confirm_now(signature, now)
         signature.save(update_fields=["status", "confirmed_at", "expires_at", "status_reason"])
         count_change(signature=signature, delta=+1)
+        letter_send(signature=signature)
     return ConfirmResult(ConfirmOutcome.CONFIRMED, signature)
 
 
@@ -302,6 +324,7 @@ def signature_withdraw(*, signature: Signature) -> bool:
         signature.save(update_fields=["status", "withdrawn_at"])
         if was_counted:
             count_change(signature=signature, delta=-1)
+            letter_withhold(signature=signature)
     return True
 
 
@@ -317,6 +340,7 @@ def signature_invalidate(*, signature: Signature, reason: str) -> bool:
         signature.save(update_fields=["status", "status_reason"])
         if was_counted:
             count_change(signature=signature, delta=-1)
+            letter_withhold(signature=signature)
     return True
 
 

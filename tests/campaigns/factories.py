@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from campaigns.addresses import normalise_email
-from campaigns.models import Action, Campaign, Signature
+from campaigns.models import Action, Campaign, Signature, Target, TargetResponse, Threshold
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -51,3 +51,41 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyAttribute(
         lambda s: timezone.now() + timedelta(days=14) if s.status == Signature.Status.PENDING else None
     )
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    name = "The Minister of Immigration, Refugees and Citizenship"
+    title = "Government of Canada"
+    email = factory.Sequence(lambda n: f"minister{n}@example.org")
+
+
+class LetterActionFactory(ActionFactory):
+    kind = Action.Kind.LETTER
+    title = factory.Sequence(lambda n: f"Letter {n}")
+    letter_target = factory.SubFactory(TargetFactory)
+    target = factory.LazyAttribute(lambda a: a.letter_target.display_name[:200])
+    letter_subject = "Please suspend the Safe Third Country Agreement"
+    letter_template = "Dear Minister,\n\nPlease suspend the agreement.\n\nYours sincerely,"
+
+
+class ThresholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Threshold
+
+    action = factory.SubFactory(ActionFactory)
+    count = 500
+    name = "The House of Commons threshold"
+    consequence = "The petition can be presented in the House."
+
+
+class TargetResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TargetResponse
+
+    action = factory.SubFactory(ActionFactory)
+    responder = "The Minister of Immigration, Refugees and Citizenship"
+    title = "The Government's response"
+    body = "The Government is reviewing the agreement."

@@ -107,10 +107,14 @@ def test_a_bot_posting_thousands_of_signatures_gets_fraud_rows_not_emails(client
     assert OutboxEmail.objects.count() == 10
 
 
-def test_repeat_posts_from_a_tripped_ip_send_no_email_about_an_existing_signature(sign, confirm, action, settings):
+def test_repeat_posts_from_a_tripped_ip_send_no_email_about_an_existing_signature(sign, confirm, action):
+    from campaigns.abuse import forget_signing_rules
+    from campaigns.models import NetworkRule
+
     sign(action)
     confirm(mail.outbox[0])
-    settings.SIGNING_BLOCKED_NETWORKS = ["192.0.2.0/24"]
+    NetworkRule.objects.create(kind=NetworkRule.Kind.BLOCK, network="192.0.2.0/24")
+    forget_signing_rules()
     sign(action, ip="192.0.2.99")
     assert len(mail.outbox) == 1
 

@@ -13,16 +13,19 @@ from campaigns.addresses import email_domain, erased_placeholder, normalise_emai
         ("ana@gmail.com.", "ana@gmail.com"),
     ],
 )
+@pytest.mark.django_db
 def test_normalise_email(typed, normalised):
     assert normalise_email(typed) == normalised
 
 
-def test_the_alias_insensitive_domains_are_a_setting(settings):
+@pytest.mark.django_db
+def test_the_alias_insensitive_domains_start_from_the_setting(settings):
     settings.SIGNATURE_ALIAS_INSENSITIVE_DOMAINS = ["example.org"]
     assert normalise_email("a.na+x@example.org") == "ana@example.org"
     assert normalise_email("a.na+x@gmail.com") == "a.na+x@gmail.com"
 
 
+@pytest.mark.django_db
 def test_a_normalised_address_always_fits_its_column():
     long = "a" * 60 + "@" + "ß" * 190 + ".de"
     assert len(normalise_email(long)) <= 254

@@ -113,6 +113,7 @@ def test_the_action_change_form_can_close_and_reopen(client, action):
         "ask_country": "required",
         "ask_postal_code": "optional",
         "position": "0",
+        **inline_management("thresholds", total=0),
     }
     assert (
         client.post(f"/admin/campaigns/action/{action.pk}/change/", {**fields, "status": "closed"}).status_code == 302

@@ -173,3 +173,63 @@ def test_reconciling_while_supporters_sign_and_folds_run_finds_no_false_drift():
     counts_fold()
     assert ActionCount.objects.get(action=action).count == 80
     assert counts_reconcile() == []
+
+
+def test_letters_confirmed_at_once_take_distinct_slots_within_the_hourly_rate():
+    from datetime import timedelta
+
+    from campaigns.models import Target
+    from emails.models import OutboxEmail
+
+    from .factories import LetterActionFactory, TargetFactory
+
+    action = LetterActionFactory(letter_target=TargetFactory(letters_per_hour=60))
+    jobs = []
+    for number in range(40):
+
+        def job(number=number):
+            result = signature_create(
+                action=action,
+                first_name="Ana",
+                last_name="Pereira",
+                email=f"writer{number}@example.org",
+                country="CA",
+                ip_address=f"10.1.{number}.1",
+                message=f"Letter {number}",
+            )
+            token = signature_token(signature_id=result.signature.pk, purpose=CONFIRM)
+            return signature_confirm(token=token).outcome
+
+        jobs.append(job)
+    assert set(run_together(jobs)) == {"confirmed"}
+    slots = sorted(OutboxEmail.objects.filter(key__startswith="letter:").values_list("next_attempt_at", flat=True))
+    assert len(slots) == 40
+    # One a minute at most: every slot at least a minute after the one before.
+    assert all(later - earlier >= timedelta(seconds=59.9) for earlier, later in zip(slots, slots[1:], strict=False))
+    target = Target.objects.get(pk=action.letter_target_id)
+    assert target.next_letter_at >= slots[-1] + timedelta(seconds=59.9)
+
+
+def test_a_threshold_crossed_by_parallel_folds_is_announced_once():
+    from django.contrib.auth.models import Group
+
+    from accounts.models import GROUP_CAMPAIGN_MANAGERS
+    from campaigns.models import Threshold
+    from emails.models import OutboxEmail
+    from tests.accounts.factories import UserFactory
+
+    from .factories import ThresholdFactory
+
+    manager = UserFactory(is_staff=True)
+    manager.groups.add(Group.objects.get_or_create(name=GROUP_CAMPAIGN_MANAGERS)[0])
+    action = ActionFactory()
+    threshold = ThresholdFactory(action=action, count=10)
+    jobs = [sign_and_confirm(action, number, f"crowd{number}@example.org") for number in range(30)]
+    jobs += [counts_fold for _folder in range(8)]
+    run_together(jobs)
+    counts_fold()
+    assert ActionCount.objects.get(action=action).count == 30
+    assert Threshold.objects.get(pk=threshold.pk).reached_at is not None
+    assert list(
+        OutboxEmail.objects.filter(key__startswith=f"threshold:{threshold.pk}:").values_list("key", flat=True)
+    ) == [f"threshold:{threshold.pk}:{manager.pk}"]

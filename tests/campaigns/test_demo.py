@@ -45,3 +45,18 @@ def test_demo_pages_render(client):
         assert client.get(url).status_code == 200
     home = client.get("/").content.decode()
     assert '<strong class="count">340</strong>' in home and '<strong class="count">185</strong>' in home
+
+
+def test_seed_adds_a_letter_to_the_minister_at_a_reserved_address(client):
+    demo.seed(create_users=False, stdout=io.StringIO())
+    demo.seed(create_users=False, stdout=io.StringIO())
+    letter = Action.objects.get(slug=demo.LETTER_SLUG)
+    assert letter.kind == "letter" and letter.is_open()
+    assert letter.letter_target.email == "minister@example.org"
+    assert "Minister of Immigration, Refugees and Citizenship" in letter.letter_target.name
+    assert letter.letter_template.startswith("Dear Minister,")
+    petition = Action.objects.get(slug=demo.PETITION_SLUG)
+    assert list(petition.thresholds.values_list("count", flat=True)) == [500, 1000]
+    page = client.get(f"/act/{demo.PETITION_SLUG}/").content.decode()
+    assert "160 more to reach <strong>The House of Commons threshold</strong> (500)." in page
+    assert 'name="message"' in client.get(f"/act/{demo.LETTER_SLUG}/").content.decode()

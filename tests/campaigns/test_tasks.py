@@ -31,5 +31,7 @@ def test_every_periodic_job_is_scheduled():
         "campaigns.tasks.expire_signatures",
         "campaigns.tasks.record_count_history",
         "campaigns.tasks.reconcile_counts",
+        "campaigns.tasks.publish_scheduled_campaigns",
+        "campaigns.tasks.send_letter_bundles",
     } <= tasks
     assert settings.CELERY_BEAT_SCHEDULE["campaigns-fold-counts"]["schedule"] == settings.COUNT_DELAY_SECONDS

@@ -1,0 +1,16 @@
+"""The staff audit log: every change to the counts and every export of supporters' data."""
+
+from ..models import Action, AuditEntry
+
+
+def audit_record(*, user, kind: str, action: Action | None = None, rows: int = 0, detail: str = "") -> AuditEntry:
+    """Writes one entry in the caller's transaction, so the log holds exactly what was done."""
+    user = user if user is not None and user.is_authenticated else None
+    return AuditEntry.objects.create(
+        user=user,
+        user_email=user.email if user is not None else "",
+        kind=kind,
+        action=action,
+        rows=rows,
+        detail=detail[:500],
+    )

@@ -1,0 +1,265 @@
+"""Letters to decision-makers. A letter action's signature carries a Letter; once the signature
+counts, the letter goes to the target through the outbox: alone, spaced out to the target's hourly
+rate (later letters wait in the outbox, none is dropped), or in one email a day with every letter
+confirmed that day. The supporter gets a copy. Letters go out as plain text only.
+
+Reply-To is the supporter's address: the letter is theirs, and an office answering it should reach
+them, not us. The address has been confirmed (or belongs to a verified account) before anything
+is sent, so nobody can aim a minister's replies at a stranger. From stays the organisation's
+address, since mail sent "from" a supporter's own domain would fail its DMARC checks.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import override
+from django_countries import countries
+
+from accounts.geography import region_name
+from emails.models import Category, OutboxEmail
+from emails.services import email_enqueue, outbox_dispatch
+
+from ..models import Action, Letter, Signature, Target
+
+
+def letter_key(signature_id: int) -> str:
+    return f"letter:{signature_id}"
+
+
+def letter_copy_key(signature_id: int) -> str:
+    return f"letter-copy:{signature_id}"
+
+
+def letter_attach(*, signature: Signature, message: str) -> Letter | None:
+    """Keeps the letter text of a letter action's signature; a letter already handed to the
+    outbox keeps the text that was sent."""
+    action = signature.action
+    if action.kind != Action.Kind.LETTER:
+        return None
+    letter = Letter.objects.filter(signature=signature).first()
+    if letter is None:
+        return Letter.objects.create(signature=signature, target_id=action.letter_target_id, message=message)
+    if letter.queued_at is None:
+        letter.message = message
+        letter.target_id = action.letter_target_id
+        letter.save(update_fields=["message", "target"])
+    return letter
+
+
+def _sender_place(signature: Signature) -> str:
+    parts = [signature.postal_code]
+    if signature.country == "CA" and signature.region:
+        parts.append(str(region_name("CA", signature.region)))
+    if signature.country:
+        parts.append(str(countries.name(signature.country) or signature.country))
+    return ", ".join(part for part in parts if part)
+
+
+def _sender(signature: Signature) -> dict:
+    return {
+        "sender_name": f"{signature.first_name} {signature.last_name}".strip(),
+        "sender_place": _sender_place(signature),
+        "sender_email": signature.email,
+    }
+
+
+def _letter_context(signature: Signature, letter: Letter, target: Target) -> dict:
+    action = signature.action
+    with override(target.language):
+        sender = _sender(signature)
+    return {
+        "subject": action.letter_subject,
+        "message": letter.message,
+        "target_name": target.name,
+        "target_title": target.title,
+        "action_title": action.title,
+        "action_url": f"{settings.SITE_URL}{action.get_absolute_url()}",
+        **sender,
+    }
+
+
+def _reserve_slot(target: Target, now: datetime) -> datetime | None:
+    """When this letter may leave, and moves the target's next slot on (the caller holds its lock)."""
+    interval = timedelta(seconds=3600 / target.letters_per_hour)
+    slot = max(now, target.next_letter_at or now)
+    Target.objects.filter(pk=target.pk).update(next_letter_at=slot + interval)
+    return slot if slot > now else None
+
+
+def _queue_single(signature: Signature, letter: Letter, target: Target, now: datetime) -> None:
+    slot = _reserve_slot(target, now)
+    context = _letter_context(signature, letter, target)
+    withheld = OutboxEmail.objects.filter(key=letter_key(signature.pk), status=OutboxEmail.Status.WITHHELD)
+    # A letter held back when its signature was withdrawn goes out again if the supporter signs again.
+    if withheld.update(
+        status=OutboxEmail.Status.QUEUED,
+        to_email=target.email,
+        context=context,
+        reply_to=signature.email,
+        next_attempt_at=slot or now,
+        last_error="",
+    ):
+        row_id = OutboxEmail.objects.only("pk").get(key=letter_key(signature.pk)).pk
+        transaction.on_commit(lambda: outbox_dispatch(ids=[row_id]))
+        return
+    email_enqueue(
+        key=letter_key(signature.pk),
+        to=target.email,
+        category=Category.LETTER,
+        template="campaigns/email/letter",
+        context=context,
+        language=target.language,
+        reply_to=signature.email,
+        send_after=slot,
+    )
+
+
+def letter_send(*, signature: Signature) -> bool:
+    """In the transaction that makes a letter's signature count: the supporter's copy, and the
+    letter itself now (or when the target's hourly rate allows), or in the day's bundle. Once."""
+    letter = (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("target")
+        .filter(signature_id=signature.pk)
+        .first()
+    )
+    if letter is None or letter.queued_at is not None:
+        return False
+    target = letter.target
+    bundled = target.delivery == Target.Delivery.DAILY
+    if not bundled:
+        # Locked: single letters to one target take their slots one after the other.
+        target = Target.objects.select_for_update().get(pk=target.pk)
+    now = timezone.now()
+    email_enqueue(
+        key=letter_copy_key(signature.pk),
+        to=signature.email,
+        category=Category.TRANSACTIONAL,
+        template="campaigns/email/letter_copy",
+        context={
+            **_letter_context(signature, letter, target),
+            "first_name": signature.first_name,
+            "bundled": bundled,
+        },
+        user=signature.user,
+        language=signature.language,
+    )
+    if bundled:
+        return True  # letters_bundle takes it after the day ends
+    _queue_single(signature, letter, target, now)
+    Letter.objects.filter(pk=letter.pk).update(queued_at=now)
+    return True
+
+
+def letter_withhold(*, signature: Signature) -> bool:
+    """The signature stopped counting (withdrawn, invalidated): a letter still waiting in the
+    outbox stays there. One already sent cannot be called back."""
+    held = OutboxEmail.objects.filter(key=letter_key(signature.pk), status=OutboxEmail.Status.QUEUED).update(
+        status=OutboxEmail.Status.WITHHELD, last_error="the signature no longer counts"
+    )
+    if held:
+        Letter.objects.filter(signature_id=signature.pk).update(queued_at=None)
+    return bool(held)
+
+
+# The daily bundle ------------------------------------------------------------------------------
+
+
+def _bundle_keys(target_id: int, day) -> tuple[str, set[str]]:
+    base = f"letter-bundle:{target_id}:{day.isoformat()}"
+    return base, set(OutboxEmail.objects.filter(key__startswith=base).values_list("key", flat=True))
+
+
+def _next_bundle_key(target_id: int, day) -> str:
+    """The day's first bundle is letter-bundle:<target>:<date>; more emails that day get :2, :3…"""
+    base, used = _bundle_keys(target_id, day)
+    if base not in used:
+        return base
+    number = 2
+    while f"{base}:{number}" in used:
+        number += 1
+    return f"{base}:{number}"
+
+
+def _waiting(before: datetime):
+    return Letter.objects.filter(
+        queued_at__isnull=True,
+        signature__status=Signature.Status.CONFIRMED,
+        signature__confirmed_at__lt=before,
+    )
+
+
+@transaction.atomic
+def _bundle_one(target_id: int, before: datetime, now: datetime) -> int:
+    """One bundle email for the target's oldest waiting day (at most LETTER_BUNDLE_MAX_LETTERS
+    letters). Returns the letters it holds, 0 when none wait."""
+    # Two bundlers never take the same letters: the target's lock orders them.
+    target = Target.objects.select_for_update().filter(pk=target_id).first()
+    if target is None:
+        return 0
+    letters = list(
+        _waiting(before)
+        .filter(target=target)
+        .select_related("signature", "signature__action")
+        .order_by("signature__confirmed_at", "pk")[: settings.LETTER_BUNDLE_MAX_LETTERS]
+    )
+    if not letters:
+        return 0
+    day = timezone.localdate(letters[0].signature.confirmed_at)
+    letters = [letter for letter in letters if timezone.localdate(letter.signature.confirmed_at) == day]
+    entries = []
+    with override(target.language):
+        for letter in letters:
+            signature = letter.signature
+            entries.append(
+                {
+                    "subject": signature.action.letter_subject,
+                    "action_title": signature.action.title,
+                    "message": letter.message,
+                    "confirmed_at": timezone.localtime(signature.confirmed_at).strftime("%H:%M"),
+                    **_sender(signature),
+                }
+            )
+    key = _next_bundle_key(target.pk, day)
+    email_enqueue(
+        key=key,
+        to=target.email,
+        category=Category.LETTER,
+        template="campaigns/email/letter_bundle",
+        context={
+            "target_name": target.name,
+            "target_title": target.title,
+            "date": day.isoformat(),
+            "letters": entries,
+            "count": len(entries),
+        },
+        language=target.language,
+    )
+    Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(queued_at=now, bundle_key=key)
+    return len(letters)
+
+
+def letters_bundle(*, now=None, max_emails: int = 500) -> int:
+    """Writes the daily bundles: for each target, the letters confirmed on a day that has ended
+    (local time) and still waiting, one email per target and day (more if the day had more than
+    LETTER_BUNDLE_MAX_LETTERS). Rerun-safe. Returns the letters bundled."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    before = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    bundled = 0
+    emails = 0
+    while emails < max_emails:
+        target_ids = list(_waiting(before).order_by("target_id").values_list("target_id", flat=True).distinct()[:100])
+        if not target_ids:
+            break
+        progress = 0
+        for target_id in target_ids:
+            done = _bundle_one(target_id, before, now)
+            bundled += done
+            progress += done
+            emails += 1 if done else 0
+        if not progress:
+            break
+    return bundled
