@@ -102,15 +102,15 @@ def test_a_campaign_manager_opens_a_petition_from_the_admin_and_it_is_on_the_hom
     page.fill("#id_story", "Since 2004 the agreement has sent asylum seekers **back**.")
     page.select_option("#id_status", "live")
     # Django leaves the date and time boxes unnamed; static/js/admin-labels.js names them.
-    expect(page.get_by_label("Published: Date", exact=True)).to_be_editable()
-    expect(page.get_by_label("Published: Time", exact=True)).to_be_editable()
+    expect(page.get_by_label("Publish at: date", exact=True)).to_be_editable()
+    expect(page.get_by_label("Publish at: time", exact=True)).to_be_editable()
 
     # The action inline starts empty: "Add another Action" from the keyboard.
     assert tab_to(page, "#actions-group .add-row a", max_presses=200)
     page.keyboard.press("Enter")
     inline = page.locator("#actions-0")
     expect(inline).to_be_visible()
-    expect(inline.get_by_label("Closes at: Date", exact=True)).to_be_editable()
+    expect(inline.get_by_label("Closes at: date", exact=True)).to_be_editable()
     inline.locator("[name=actions-0-kind]").select_option("petition")
     inline.locator("[name=actions-0-status]").select_option("live")
     inline.locator("[name=actions-0-title]").press_sequentially("Suspend the Safe Third Country Agreement")
