@@ -11,39 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import GROUP_SUPPORTER_DATA, ConsentRecord, EmailPreferences, User
-
-
-def can_see_supporter_data(request) -> bool:
-    """Superusers and members of "Supporter data"; remembered for the request (the admin asks often)."""
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    if not hasattr(request, "_can_see_supporter_data"):
-        request._can_see_supporter_data = user.groups.filter(name=GROUP_SUPPORTER_DATA).exists()
-    return request._can_see_supporter_data
-
-
-class SupporterDataAdminMixin:
-    """Gates every permission on the group as well: a model permission given by mistake to another
-    group still shows nobody else a supporter's data."""
-
-    def has_module_permission(self, request):
-        return can_see_supporter_data(request) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return can_see_supporter_data(request) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return can_see_supporter_data(request) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return can_see_supporter_data(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return can_see_supporter_data(request) and super().has_delete_permission(request, obj)
+from .models import ConsentRecord, EmailPreferences, User
+from .permissions import SupporterDataAdminMixin
 
 
 class UserCreationForm(AdminUserCreationForm):

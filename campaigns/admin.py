@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.geography import CANADIAN_REGIONS
-from accounts.models import GROUP_SUPPORTER_DATA
+from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
 
 from . import selectors, staff_selectors
 from .models import (
@@ -60,26 +60,8 @@ from .services import (
 from .tasks import email_milestone_to_signers, email_response_to_signers
 
 
-def may_see_supporters(user) -> bool:
-    """Superusers and the Supporter data group; a permission given to anyone else opens nothing."""
-    return user.is_active and (user.is_superuser or user.groups.filter(name=GROUP_SUPPORTER_DATA).exists())
-
-
 def may_export(user) -> bool:
-    return may_see_supporters(user) and user.has_perm("campaigns.export_signature")
-
-
-class SupporterDataAdminMixin:
-    """Screens with supporters' personal data: only for may_see_supporters, on top of permissions."""
-
-    def has_module_permission(self, request):
-        return may_see_supporters(request.user) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return may_see_supporters(request.user) and super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return may_see_supporters(request.user) and super().has_change_permission(request, obj)
+    return may_see_supporter_data(user) and user.has_perm("campaigns.export_signature")
 
 
 class LabelledSplitDateTime(AdminSplitDateTime):
@@ -376,7 +358,7 @@ class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(
-            may_see_supporters=may_see_supporters(request.user),
+            may_see_supporters=may_see_supporter_data(request.user),
             may_export=may_export(request.user),
         )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
@@ -404,7 +386,7 @@ class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
             "original": action,
             "action_obj": action,
             "title": title,
-            "may_see_supporters": may_see_supporters(request.user),
+            "may_see_supporters": may_see_supporter_data(request.user),
             "may_export": may_export(request.user),
         }
 
@@ -454,7 +436,7 @@ class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     def fraud_view(self, request, pk):
         """The busiest IP hashes and email domains hour by hour: the shape of a bot."""
         action = self._action(request, pk)
-        if not may_see_supporters(request.user):
+        if not may_see_supporter_data(request.user):
             raise PermissionDenied
         context = self._context(request, action, gettext("Fraud review: %(title)s") % {"title": action.title})
         context.update(busiest=staff_selectors.busiest(action), reasons=staff_selectors.fraud_reasons(action))

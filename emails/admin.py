@@ -6,31 +6,16 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.permissions import SupporterDataAdminMixin
+
 from .models import OutboxEmail, Suppression
 from .policy import email_hash
-from .selectors import may_see_supporter_data, outbox_last_day
+from .selectors import outbox_last_day
 from .services import outbox_retry
 
 
-class SupporterDataOnly:
-    def has_module_permission(self, request):
-        return may_see_supporter_data(request.user) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return may_see_supporter_data(request.user) and super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return may_see_supporter_data(request.user) and super().has_change_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return may_see_supporter_data(request.user) and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return may_see_supporter_data(request.user) and super().has_delete_permission(request, obj)
-
-
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(SupporterDataOnly, admin.ModelAdmin):
+class OutboxEmailAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
     list_display = ["id", "key", "to_email", "category", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "category", "created_at"]
     search_fields = ["key", "to_email"]
@@ -95,7 +80,7 @@ class SuppressionForm(forms.ModelForm):
 
 
 @admin.register(Suppression)
-class SuppressionAdmin(SupporterDataOnly, admin.ModelAdmin):
+class SuppressionAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "category", "reason", "created_at"]
     list_filter = ["reason", "category"]
     search_fields = ["email"]

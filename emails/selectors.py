@@ -30,18 +30,3 @@ def outbox_last_day() -> dict:
         withheld=Count("pk", filter=Q(status=OutboxEmail.Status.WITHHELD, created_at__gte=since)),
         queued=Count("pk", filter=Q(status__in=waiting)),
     )
-
-
-def may_see_supporter_data(user) -> bool:
-    """Outbox rows and the suppression list hold addresses: superusers and "Supporter data" only."""
-    from accounts.models import GROUP_SUPPORTER_DATA
-
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_rally_supporter_data", None)
-    if cached is None:
-        cached = user.groups.filter(name=GROUP_SUPPORTER_DATA).exists()
-        user._rally_supporter_data = cached
-    return cached

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import GROUP_SUPPORTER_DATA
+from accounts.permissions import may_see_supporter_data
 
 from . import services
 from .models import (
@@ -524,10 +524,6 @@ class SourceAdmin(admin.ModelAdmin):
 # Followers (personal data) and notification batches
 
 
-def _sees_supporter_data(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=GROUP_SUPPORTER_DATA).exists())
-
-
 @admin.register(Follow)
 class FollowAdmin(admin.ModelAdmin):
     list_display = ["address", "review", "delivery", "confirmed_at", "created_at"]
@@ -542,10 +538,10 @@ class FollowAdmin(admin.ModelAdmin):
         return obj.address
 
     def has_module_permission(self, request):
-        return _sees_supporter_data(request.user) and super().has_module_permission(request)
+        return may_see_supporter_data(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return _sees_supporter_data(request.user) and super().has_view_permission(request, obj)
+        return may_see_supporter_data(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False
@@ -554,7 +550,7 @@ class FollowAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return _sees_supporter_data(request.user) and super().has_delete_permission(request, obj)
+        return may_see_supporter_data(request.user) and super().has_delete_permission(request, obj)
 
 
 @admin.register(NotificationBatch)
