@@ -8,7 +8,7 @@ the supporters already done.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from accounts.adapters import absolute_url
 
-from .models import Category, DigestRun
+from .models import Category, DigestRun, OutboxEmail
 from .policy import email_hash, suppressed_hashes
+from .rendering import valid_address
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,26 @@ class _BatchFacts:
     live_campaigns: list[dict]
     action_progress: dict[int, dict]
     following: set[int]
+    # New confirmed signatures per action in [since, until), by since: most supporters of a batch
+    # share the same window, so one grouped query serves them all.
+    gains: dict = field(default_factory=dict)
+
+    def new_supporters(self, action_id: int, since: datetime, until: datetime) -> int:
+        from campaigns.models import Signature
+
+        if since not in self.gains:
+            self.gains[since] = dict(
+                Signature.objects.filter(
+                    action_id__in=list(self.action_progress),
+                    status=Signature.Status.CONFIRMED,
+                    confirmed_at__gte=since,
+                    confirmed_at__lt=until,
+                )
+                .values("action_id")
+                .annotate(n=Count("pk"))
+                .values_list("action_id", "n")
+            )
+        return self.gains[since].get(action_id, 0)
 
 
 def _window_start(frequency: str, until: datetime) -> datetime:
@@ -180,14 +201,6 @@ def _batch_facts(users: list, until: datetime) -> _BatchFacts:
     return _BatchFacts(campaigns, progress, following)
 
 
-def _new_supporters(action_id: int, since: datetime, until: datetime) -> int:
-    from campaigns.models import Signature
-
-    return Signature.objects.filter(
-        action_id=action_id, status=Signature.Status.CONFIRMED, confirmed_at__gte=since, confirmed_at__lt=until
-    ).count()
-
-
 def digest_context(*, user, since: datetime, until: datetime, facts: _BatchFacts, my_actions: list[int]) -> dict | None:
     """The JSON context of one digest, or None when nothing happened in [since, until)."""
     from tracker.selectors import digest_developments
@@ -202,7 +215,7 @@ def digest_context(*, user, since: datetime, until: datetime, facts: _BatchFacts
         facts_for = facts.action_progress.get(action_id)
         if facts_for is None or not facts_for["has_new"]:
             continue
-        new = _new_supporters(action_id, since, until)
+        new = facts.new_supporters(action_id, since, until)
         if new:
             progress.append({**{k: v for k, v in facts_for.items() if k != "has_new"}, "new": new})
     developments = []
@@ -236,7 +249,7 @@ def send_digest_batch(*, now: datetime, pk_from: int, pk_to: int) -> dict:
     """
     from campaigns.models import Signature
 
-    from .services import email_enqueue
+    from .services import _dispatch_on_commit, _language
 
     zones = due_zones(now)
     outcome = {"sent": 0, "empty": 0, "skipped": 0}
@@ -269,10 +282,11 @@ def send_digest_batch(*, now: datetime, pk_from: int, pk_to: int) -> dict:
             mine.setdefault(user_id, []).append(action_id)
         facts = _batch_facts(users, now)
         runs = []
+        emails = []
         for user in users:
             frequency = user.email_preferences.digest_frequency
             period = periods[(user.time_zone, frequency)]
-            if email_hash(user.email) in suppressed:
+            if not valid_address(user.email) or email_hash(user.email) in suppressed:
                 outcome["skipped"] += 1
                 continue
             since = max(last_sent.get(user.pk) or _window_start(frequency, now), _window_start(frequency, now))
@@ -283,16 +297,29 @@ def send_digest_batch(*, now: datetime, pk_from: int, pk_to: int) -> dict:
                 )
                 outcome["empty"] += 1
                 continue
-            email_enqueue(
-                key=f"digest:{user.pk}:{period}",
-                to=user.email,
-                category=Category.DIGEST,
-                template=TEMPLATE,
-                context=context,
-                user=user,
+            emails.append(
+                OutboxEmail(
+                    key=f"digest:{user.pk}:{period}",
+                    to_email=user.email.lower(),
+                    category=Category.DIGEST,
+                    template=TEMPLATE,
+                    context=context,
+                    user=user,
+                    language=_language(None, user),
+                )
             )
             runs.append(DigestRun(user=user, period=period, outcome=DigestRun.Outcome.SENT, since=since, until=now))
             outcome["sent"] += 1
+        if emails:
+            # A key that exists already (a run that got this far before) adds nothing.
+            OutboxEmail.objects.bulk_create(emails, ignore_conflicts=True)
+            _dispatch_on_commit(
+                list(
+                    OutboxEmail.objects.filter(
+                        key__in=[email.key for email in emails], status=OutboxEmail.Status.QUEUED
+                    ).values_list("pk", flat=True)
+                )
+            )
         try:
             with transaction.atomic():
                 DigestRun.objects.bulk_create(runs)
