@@ -339,6 +339,18 @@ EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=30)
 EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "emails.tasks.sweep_outbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["outbox-purge-bodies"] = {"task": "emails.tasks.purge_email_bodies", "schedule": 3600.0}
+# Digests: sent at DIGEST_HOUR in each supporter's time zone (weekly ones on DIGEST_WEEKDAY, 0 =
+# Monday); beat checks every DIGEST_CHECK_SECONDS and queues the due supporters in pk ranges.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)
+DIGEST_INACTIVE_DAYS = env.int("DIGEST_INACTIVE_DAYS", default=180)
+DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
+DIGEST_CHECK_SECONDS = env.int("DIGEST_CHECK_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["emails-digests"] = {
+    "task": "emails.tasks.schedule_digests",
+    "schedule": float(DIGEST_CHECK_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["emails-mailings-due"] = {"task": "emails.tasks.send_due_mailings", "schedule": 60.0}
 # Sending has a queue of its own (so the sweeper can see how much is waiting); a plain
 # `celery -A config worker` consumes every queue listed here. A task routed elsewhere must add
 # its queue to this list (tests/emails/test_celery_config.py checks it).

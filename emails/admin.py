@@ -3,12 +3,13 @@ superusers and the "Supporter data" group see them, whatever other permissions s
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.permissions import SupporterDataAdminMixin
+from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
 
-from .models import OutboxEmail, Suppression
+from .models import Mailing, OutboxEmail, Suppression
 from .policy import email_hash
 from .selectors import outbox_last_day
 from .services import outbox_retry
@@ -108,3 +109,129 @@ class SuppressionAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Taking an address off the list would mail someone who unsubscribed or complained.
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class MailingForm(forms.ModelForm):
+    class Meta:
+        model = Mailing
+        fields = [
+            "subject", "from_name", "body", "audience", "actions", "review",
+            "country", "region", "language", "scheduled_at",
+        ]  # fmt: skip
+
+    def clean(self):
+        from .mailings import unknown_placeholders
+
+        cleaned = super().clean()
+        for field in ("subject", "body"):
+            unknown = unknown_placeholders(cleaned.get(field) or "")
+            if unknown:
+                self.add_error(
+                    field,
+                    _("Unknown placeholder %(names)s. Rally can fill only {first_name} and {action_link}.")
+                    % {"names": ", ".join(unknown)},
+                )
+        for field in ("country", "region"):
+            cleaned[field] = (cleaned.get(field) or "").strip().upper()
+        audience = cleaned.get("audience")
+        if audience == Mailing.Audience.SIGNERS and not cleaned.get("actions"):
+            self.add_error("actions", _("Choose at least one action whose signers get the mailing."))
+        if audience == Mailing.Audience.FOLLOWERS and not cleaned.get("review"):
+            self.add_error("review", _("Choose the review whose followers get the mailing."))
+        scheduled_at = cleaned.get("scheduled_at")
+        if scheduled_at is not None and scheduled_at <= timezone.now() and "scheduled_at" in self.changed_data:
+            self.add_error("scheduled_at", _("This time is in the past: choose a time in the future."))
+        return cleaned
+
+
+@admin.register(Mailing)
+class MailingAdmin(admin.ModelAdmin):
+    """Campaign managers compose, preview, test, schedule and send; the buttons below the form act
+    after the form is saved (saving alone sends nothing)."""
+
+    form = MailingForm
+    change_form_template = "admin/emails/mailing/change_form.html"
+    list_display = ["subject", "audience", "status", "scheduled_at", "sent_at", "recipients"]
+    list_filter = ["status", "audience"]
+    search_fields = ["subject"]
+    BUTTONS = ("_preview", "_send_test", "_schedule", "_send_now", "_cancel")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
+            return [*MailingForm.Meta.fields, "status", "sent_at", "recipients"]
+        return ["status", "sent_at", "recipients"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        from .mailings import audience_size, mailing_stats
+
+        if obj is not None:
+            context["audience_size"] = audience_size(obj)
+            context["stats"] = mailing_stats(obj)
+            context["mailing_status"] = obj.status
+            if may_see_supporter_data(request.user):
+                context["recipient_rows"] = list(
+                    OutboxEmail.objects.filter(key__startswith=f"mailing:{obj.pk}:")
+                    .order_by("pk")
+                    .values("to_email", "status")[:200]
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj) or super().response_change(request, obj)
+
+    def _after_save(self, request, obj):
+        from django.http import HttpResponseRedirect
+        from django.template.response import TemplateResponse
+
+        from .mailings import (
+            MailingError,
+            audience_size,
+            mailing_cancel,
+            mailing_content,
+            mailing_schedule,
+            mailing_send_now,
+            mailing_send_test,
+        )
+
+        pressed = next((name for name in self.BUTTONS if name in request.POST), None)
+        if pressed is None:
+            return None
+        here = HttpResponseRedirect(request.path if "/add/" not in request.path else f"../{obj.pk}/change/")
+        try:
+            if pressed == "_preview":
+                content = mailing_content(obj, first_name=request.user.first_name, action_link="https://example.org/")
+                return TemplateResponse(
+                    request,
+                    "admin/emails/mailing/preview.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": _("Preview: %(subject)s") % {"subject": content.subject},
+                        "opts": self.opts,
+                        "original": obj,
+                        "content": content,
+                        "audience_size": audience_size(obj),
+                    },
+                )
+            if pressed == "_send_test":
+                mailing_send_test(mailing=obj, to=request.user)
+                self.message_user(request, _("A test copy is on its way to %(email)s.") % {"email": request.user.email})
+            elif pressed == "_schedule":
+                mailing_schedule(mailing_id=obj.pk, at=obj.scheduled_at)
+                self.message_user(request, _("The mailing is scheduled."))
+            elif pressed == "_send_now":
+                mailing_send_now(mailing_id=obj.pk)
+                self.message_user(request, _("The mailing is being sent."))
+            elif pressed == "_cancel":
+                mailing_cancel(mailing_id=obj.pk)
+                self.message_user(request, _("The scheduled mailing is cancelled."))
+        except MailingError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        return here

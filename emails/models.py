@@ -114,3 +114,81 @@ class Suppression(models.Model):
 
     def __str__(self):
         return self.email or self.email_hash[:12]
+
+
+class DigestRun(models.Model):
+    """One supporter's digest for one period, written with its outbox row (or instead of it when
+    there was nothing new), so that a period is never looked at twice for the same supporter."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        EMPTY = "empty", _("Nothing new")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_runs")
+    period = models.CharField(_("period"), max_length=16, help_text=_("2026-11-26 for daily, 2026-W48 for weekly"))
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    since = models.DateTimeField(_("covers from"))
+    until = models.DateTimeField(_("covers until"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest run")
+        verbose_name_plural = _("digest runs")
+        constraints = [models.UniqueConstraint(fields=["user", "period"], name="emails_digestrun_once_per_period")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.period} ({self.outcome})"
+
+
+class Mailing(models.Model):
+    """A one-off email composed by campaign managers in the admin and sent to an audience."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Audience(models.TextChoices):
+        SIGNERS = "signers", _("Signers of the chosen actions who opted in")
+        FOLLOWERS = "followers", _("Followers of a tracker review")
+        CAMPAIGN_UPDATES = "campaign_updates", _("All supporters who opted in to campaign updates")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    from_name = models.CharField(_("from name"), max_length=100, blank=True)
+    body = models.TextField(
+        _("body"), help_text=_("Markdown. Placeholders: {first_name}, {action_link}. Scripts and styles are removed.")
+    )
+    audience = models.CharField(_("audience"), max_length=32, choices=Audience.choices)
+    actions = models.ManyToManyField("campaigns.Action", blank=True, related_name="mailings", verbose_name=_("actions"))
+    review = models.ForeignKey(
+        "tracker.Review", on_delete=models.PROTECT, null=True, blank=True, related_name="mailings"
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2; empty: any"))
+    region = models.CharField(_("province or state"), max_length=2, blank=True, help_text=_("e.g. QC; empty: any"))
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=[("en", _("English")), ("fr", _("French"))]
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="scheduled") | models.Q(scheduled_at__isnull=False),
+                name="emails_mailing_scheduled_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject

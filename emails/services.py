@@ -119,6 +119,7 @@ def email_bulk_enqueue(
     recipient: Callable[[object], Recipient] = _user_recipient,
     consent_checked: bool = False,
     batch_size: int = 1000,
+    from_email: str = "",
 ) -> int:
     """Writes one outbox row per member of the audience, `<key_prefix>:<member pk>`, in batches.
 
@@ -171,6 +172,7 @@ def email_bulk_enqueue(
                     user=to.user,
                     language=_language(to.language, to.user),
                     consent_checked=consent_checked,
+                    from_email=from_email[:300],
                 )
             )
         if rows:

@@ -1,0 +1,320 @@
+"""Staff mailings: composed in the admin, sent once to an audience through the outbox.
+
+Staff text is never run as template code: the only personalisation is a whitelist of placeholders
+replaced with str.replace. A mailing reaches each recipient once however often "send" is pressed
+and whatever happens to the workers: the status lives on the row (changed under select_for_update)
+and every email has the outbox key `mailing:<id>:<member pk>`.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+
+import markdown as markdown_lib
+import nh3
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from accounts.adapters import absolute_url
+
+from .models import Category, Mailing, OutboxEmail, Suppression
+from .rendering import one_line, safe_mailbox
+from .services import Recipient, email_bulk_enqueue, email_enqueue
+
+TEMPLATE = "emails/email/mailing"
+PLACEHOLDERS = ("first_name", "action_link")
+# Markdown never alters these (no underscores, no punctuation), so they survive rendering and are
+# replaced afterwards with each recipient's values, escaped.
+_SENTINELS = {name: f"RALLYPLACEHOLDER{index}X" for index, name in enumerate(PLACEHOLDERS)}
+_PLACEHOLDER = re.compile(r"\{([^{}\n]{0,40})\}")
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """Placeholders in the text that Rally cannot fill, e.g. ["{last_name}"]."""
+    return sorted({f"{{{name}}}" for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+
+
+def _with_sentinels(text: str) -> str:
+    for name, sentinel in _SENTINELS.items():
+        text = text.replace(f"{{{name}}}", sentinel)
+    return text
+
+
+def render_html(body: str) -> str:
+    """Markdown → HTML with only harmless tags; script, style and event handlers are removed."""
+    html = markdown_lib.markdown(_with_sentinels(body), extensions=["extra", "sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        clean_content_tags={"script", "style"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_text(html: str) -> str:
+    """The plain-text part: the sanitised HTML without tags, links kept as "text (url)"."""
+    text = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', r"\2 (\1)", html, flags=re.S)
+    text = re.sub(r"</(p|h2|h3|h4|li|blockquote|pre|tr)>", "\n\n", text)
+    text = re.sub(r"<br\s*/?>", "\n", text)
+    text = re.sub(r"<li>", "- ", text)
+    text = nh3.clean(text, tags=set())
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def personalise(template: str, *, first_name: str, action_link: str, html: bool) -> str:
+    values = {"first_name": first_name, "action_link": action_link}
+    for name, sentinel in _SENTINELS.items():
+        value = values[name]
+        template = template.replace(sentinel, escape(value) if html else value)
+    return template
+
+
+@dataclass(frozen=True)
+class Content:
+    subject: str
+    html: str
+    text: str
+
+
+def mailing_content(mailing: Mailing, *, first_name: str, action_link: str) -> Content:
+    html = render_html(mailing.body)
+    text = render_text(html)
+    return Content(
+        subject=personalise(
+            _with_sentinels(mailing.subject), first_name=first_name, action_link=action_link, html=False
+        ),
+        html=personalise(html, first_name=first_name, action_link=action_link, html=True),
+        text=personalise(text, first_name=first_name, action_link=action_link, html=False),
+    )
+
+
+def _default_action_link(mailing: Mailing) -> str:
+    action = mailing.actions.order_by("pk").first() if mailing.pk else None
+    return absolute_url(action.get_absolute_url() if action else "/")
+
+
+def mailing_category(mailing: Mailing) -> str:
+    return Category.TRACKER_UPDATES if mailing.audience == Mailing.Audience.FOLLOWERS else Category.CAMPAIGN_UPDATES
+
+
+def mailing_audience(mailing: Mailing) -> QuerySet:
+    """The members the mailing goes to (signatures, follows or users), one per address."""
+    from accounts.models import User
+    from campaigns.models import Signature
+    from tracker.models import Follow
+
+    if mailing.audience == Mailing.Audience.SIGNERS:
+        signatures = Signature.objects.filter(
+            action__in=mailing.actions.all(),
+            opt_in=True,
+            status=Signature.Status.CONFIRMED,
+            erased_at__isnull=True,
+        )
+        if mailing.country:
+            signatures = signatures.filter(country=mailing.country)
+        if mailing.region:
+            signatures = signatures.filter(region=mailing.region)
+        if mailing.language:
+            signatures = signatures.filter(language=mailing.language)
+        # One email per mailbox, even for someone who signed several of the chosen actions.
+        first = signatures.values("email_normalised").annotate(first=Min("pk")).values("first")
+        return Signature.objects.filter(pk__in=Subquery(first)).select_related("action", "user")
+    if mailing.audience == Mailing.Audience.FOLLOWERS:
+        follows = Follow.objects.confirmed().filter(review_id=mailing.review_id).select_related("user")
+        if mailing.country:
+            follows = follows.filter(user__country=mailing.country)
+        if mailing.region:
+            follows = follows.filter(user__region=mailing.region)
+        if mailing.language:
+            follows = follows.filter(
+                Q(user__language=mailing.language) | Q(user__isnull=True, language=mailing.language)
+            )
+        return follows
+    users = User.objects.filter(is_active=True, email_preferences__campaign_updates=True)
+    if mailing.country:
+        users = users.filter(country=mailing.country)
+    if mailing.region:
+        users = users.filter(region=mailing.region)
+    if mailing.language:
+        users = users.filter(language=mailing.language)
+    return users
+
+
+def audience_size(mailing: Mailing) -> int:
+    return mailing_audience(mailing).count()
+
+
+def _member_recipient(mailing: Mailing):
+    if mailing.audience == Mailing.Audience.SIGNERS:
+        return lambda signature: Recipient(email=signature.email, user=signature.user, language=signature.language)
+    if mailing.audience == Mailing.Audience.FOLLOWERS:
+        return lambda follow: Recipient(
+            email=follow.user.email if follow.user else follow.email,
+            user=follow.user,
+            language=follow.user.language if follow.user else follow.language,
+        )
+    return lambda user: Recipient(email=user.email, user=user, language=user.language)
+
+
+def _member_name_and_link(mailing: Mailing, member, default_link: str) -> tuple[str, str]:
+    if mailing.audience == Mailing.Audience.SIGNERS:
+        return member.first_name, absolute_url(member.action.get_absolute_url())
+    if mailing.audience == Mailing.Audience.FOLLOWERS:
+        return (member.user.first_name if member.user else ""), default_link
+    return member.first_name, default_link
+
+
+def _from_email(mailing: Mailing) -> str:
+    """The organisation's address under the name staff chose (on one line, quoted as needed)."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if not mailing.from_name or not address:
+        return ""
+    return safe_mailbox(formataddr((one_line(mailing.from_name), address)), fallback="")
+
+
+class MailingError(Exception):
+    """Why a staff action on a mailing was refused; the message is for the staff member."""
+
+
+def mailing_send_test(*, mailing: Mailing, to) -> OutboxEmail | None:
+    """One copy to the staff member themself, with their own name in the placeholders."""
+    content = mailing_content(mailing, first_name=to.first_name, action_link=_default_action_link(mailing))
+    return email_enqueue(
+        key=f"mailing-test:{mailing.pk}:{secrets.token_hex(8)}",
+        to=to.email,
+        category=Category.STAFF,
+        subject=f"[{_('Test')}] {content.subject}",
+        body_text=content.text,
+        body_html=content.html,
+        from_email=_from_email(mailing),
+        user=to,
+    )
+
+
+def mailing_schedule(*, mailing_id: int, at) -> Mailing:
+    with transaction.atomic():
+        mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
+        if at is None or at <= timezone.now():
+            raise MailingError(_("Choose a time in the future to schedule the mailing."))
+        if mailing.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
+            raise MailingError(_("This mailing was already sent or cancelled."))
+        mailing.status = Mailing.Status.SCHEDULED
+        mailing.scheduled_at = at
+        mailing.save(update_fields=["status", "scheduled_at"])
+    return mailing
+
+
+def mailing_cancel(*, mailing_id: int) -> Mailing:
+    with transaction.atomic():
+        mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
+        if mailing.status != Mailing.Status.SCHEDULED:
+            raise MailingError(_("Only a scheduled mailing can be cancelled."))
+        mailing.status = Mailing.Status.CANCELLED
+        mailing.save(update_fields=["status"])
+    return mailing
+
+
+def mailing_send_now(*, mailing_id: int) -> Mailing:
+    """Marks the mailing as sending and queues its delivery; pressing again does nothing more."""
+    from .tasks import send_mailing
+
+    with transaction.atomic():
+        mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
+        if mailing.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
+            raise MailingError(_("This mailing is already sending, sent or cancelled."))
+        mailing.status = Mailing.Status.SENDING
+        mailing.save(update_fields=["status"])
+        transaction.on_commit(lambda: send_mailing.delay(mailing.pk))
+    return mailing
+
+
+def mailing_deliver(*, mailing_id: int) -> int:
+    """Writes the outbox rows of a mailing that is sending; returns the rows written.
+
+    One transaction holding the row's lock: a second worker skips the mailing, and a worker killed
+    half-way leaves it "sending" with nothing written, for the next sweep to redo.
+    """
+    with transaction.atomic():
+        mailing = (
+            Mailing.objects.select_for_update(skip_locked=True)
+            .filter(pk=mailing_id, status=Mailing.Status.SENDING)
+            .first()
+        )
+        if mailing is None:
+            return 0
+        default_link = _default_action_link(mailing)
+        html = render_html(mailing.body)
+        text = render_text(html)
+        subject = _with_sentinels(mailing.subject)
+
+        def build(member):
+            first_name, link = _member_name_and_link(mailing, member, default_link)
+            return {
+                "subject": personalise(subject, first_name=first_name, action_link=link, html=False),
+                "html": personalise(html, first_name=first_name, action_link=link, html=True),
+                "text": personalise(text, first_name=first_name, action_link=link, html=False),
+            }
+
+        written = email_bulk_enqueue(
+            audience=mailing_audience(mailing),
+            key_prefix=f"mailing:{mailing.pk}",
+            category=mailing_category(mailing),
+            template=TEMPLATE,
+            build=build,
+            recipient=_member_recipient(mailing),
+            consent_checked=mailing.audience != Mailing.Audience.CAMPAIGN_UPDATES,
+            from_email=_from_email(mailing),
+        )
+        mailing.status = Mailing.Status.SENT
+        mailing.sent_at = timezone.now()
+        mailing.recipients = OutboxEmail.objects.filter(key__startswith=f"mailing:{mailing.pk}:").count()
+        mailing.save(update_fields=["status", "sent_at", "recipients"])
+    return written
+
+
+def mailings_send_due(*, now=None) -> int:
+    """Beat: starts scheduled mailings whose time has come, and resumes any left "sending"."""
+    now = now or timezone.now()
+    started = 0
+    due = Mailing.objects.filter(status=Mailing.Status.SCHEDULED, scheduled_at__lte=now).values_list("pk", flat=True)
+    for mailing_id in list(due):
+        try:
+            mailing_send_now(mailing_id=mailing_id)
+            started += 1
+        except MailingError:
+            continue
+    for mailing_id in Mailing.objects.filter(status=Mailing.Status.SENDING).values_list("pk", flat=True):
+        started += 1 if mailing_deliver(mailing_id=mailing_id) else 0
+    return started
+
+
+def mailing_stats(mailing: Mailing) -> dict:
+    rows = OutboxEmail.objects.filter(key__startswith=f"mailing:{mailing.pk}:")
+    unsubscribes = 0
+    if mailing.sent_at:
+        unsubscribes = Suppression.objects.filter(
+            category=mailing_category(mailing),
+            reason=Suppression.Reason.UNSUBSCRIBED,
+            created_at__gte=mailing.sent_at,
+            email__in=Subquery(rows.values("to_email")),
+        ).count()
+    return {
+        "recipients": rows.count(),
+        "sent": rows.filter(status=OutboxEmail.Status.SENT).count(),
+        "failed": rows.filter(status=OutboxEmail.Status.FAILED).count(),
+        "unsubscribes": unsubscribes,
+    }
