@@ -120,6 +120,11 @@ class _BatchFacts:
     live_campaigns: list[dict]
     action_progress: dict[int, dict]
     following: set[int]
+    # Thresholds reached and responses published in the longest window (a week) on the batch's
+    # actions, by action, each with the time it happened ("at"); each digest keeps those in its own
+    # window. One query each per batch, whatever the number of supporters.
+    milestones: dict[int, list[dict]] = field(default_factory=dict)
+    responses: dict[int, list[dict]] = field(default_factory=dict)
     # New confirmed signatures per action in [since, until), by since: most supporters of a batch
     # share the same window, so one grouped query serves them all.
     gains: dict = field(default_factory=dict)
@@ -193,12 +198,37 @@ def _batch_facts(users: list, until: datetime) -> _BatchFacts:
                 "goal": action.goal,
                 "has_new": action.pk in gains,
             }
+    milestones: dict[int, list[dict]] = {}
+    responses: dict[int, list[dict]] = {}
+    if progress:
+        from campaigns.models import TargetResponse, Threshold
+
+        for threshold in Threshold.objects.filter(
+            action_id__in=list(progress), reached_at__gte=earliest, reached_at__lt=until
+        ).order_by("reached_at", "pk"):
+            milestones.setdefault(threshold.action_id, []).append(
+                {
+                    "name": threshold.name,
+                    "count": threshold.count,
+                    "consequence": threshold.consequence,
+                    "at": threshold.reached_at,
+                }
+            )
+        # A response has no publication time of its own: it is shown on the action page from when
+        # it is recorded (published is ticked by default), so created_at is when supporters could
+        # first see it.
+        for response in TargetResponse.objects.filter(
+            action_id__in=list(progress), published=True, created_at__gte=earliest, created_at__lt=until
+        ).order_by("created_at", "pk"):
+            responses.setdefault(response.action_id, []).append(
+                {"responder": response.responder, "title": response.title, "at": response.created_at}
+            )
     following = set(
         Follow.objects.confirmed()
         .filter(user_id__in=user_ids, delivery=Follow.Delivery.DIGEST)
         .values_list("user_id", flat=True)
     )
-    return _BatchFacts(campaigns, progress, following)
+    return _BatchFacts(campaigns, progress, following, milestones, responses)
 
 
 def digest_context(*, user, since: datetime, until: datetime, facts: _BatchFacts, my_actions: list[int]) -> dict | None:
@@ -211,9 +241,20 @@ def digest_context(*, user, since: datetime, until: datetime, facts: _BatchFacts
         if since <= campaign["published_at"] < until
     ]
     progress = []
+    milestones = []
+    responses = []
     for action_id in my_actions:
         facts_for = facts.action_progress.get(action_id)
-        if facts_for is None or not facts_for["has_new"]:
+        if facts_for is None:
+            continue
+        action = {"action": facts_for["title"], "url": facts_for["url"]}
+        for milestone in facts.milestones.get(action_id, []):
+            if since <= milestone["at"] < until:
+                milestones.append({**action, **{k: v for k, v in milestone.items() if k != "at"}})
+        for response in facts.responses.get(action_id, []):
+            if since <= response["at"] < until:
+                responses.append({**action, **{k: v for k, v in response.items() if k != "at"}})
+        if not facts_for["has_new"]:
             continue
         new = facts.new_supporters(action_id, since, until)
         if new:
@@ -230,13 +271,15 @@ def digest_context(*, user, since: datetime, until: datetime, facts: _BatchFacts
                     "date": development.occurred_on.isoformat(),
                 }
             )
-    if not (campaigns or progress or developments):
+    if not (campaigns or progress or milestones or responses or developments):
         return None
     return {
         "first_name": user.first_name,
         "frequency": user.email_preferences.digest_frequency,
         "campaigns": campaigns,
         "actions": progress,
+        "milestones": milestones,
+        "responses": responses,
         "developments": developments,
     }
 

@@ -5,7 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.adapters import absolute_url
 from accounts.models import ConsentRecord, EmailPreferences
 from emails.digests import digest_period, digests_schedule, due_zones, send_digest_batch
 from emails.models import Category, DigestRun, OutboxEmail
@@ -229,3 +232,84 @@ def test_schedule_splits_due_supporters_into_pk_ranges(settings, monkeypatch):
 def test_beat_entry_exists_for_the_database_scheduler(settings):
     assert settings.CELERY_BEAT_SCHEDULE["emails-digests"]["task"] == "emails.tasks.schedule_digests"
     assert settings.CELERY_BEAT_SCHEDULE["emails-digests"]["schedule"] <= 1800
+
+
+def _html(message) -> str:
+    return next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+
+
+def test_milestones_and_responses_in_the_window_are_in_the_digest():
+    from tests.campaigns.factories import TargetResponseFactory, ThresholdFactory
+
+    user = supporter()
+    action = ActionFactory(title="Suspend the agreement")
+    SignatureFactory(action=action, user=user, email=user.email, confirmed_at=MONDAY_8 - datetime.timedelta(days=30))
+    ThresholdFactory(
+        action=action,
+        count=500,
+        name="Certified as an e-petition",
+        consequence="The government must answer within 45 days.",
+        reached_at=MONDAY_8 - datetime.timedelta(days=2),
+    )
+    ThresholdFactory(action=action, count=100, name="First hundred", reached_at=MONDAY_8 - datetime.timedelta(days=20))
+    TargetResponseFactory(
+        action=action,
+        responder="The Minister",
+        title="We are reviewing the agreement",
+        created_at=MONDAY_8 - datetime.timedelta(days=1),
+    )
+    TargetResponseFactory(action=action, title="An old answer", created_at=MONDAY_8 - datetime.timedelta(days=20))
+    TargetResponseFactory(
+        action=action, title="A hidden answer", published=False, created_at=MONDAY_8 - datetime.timedelta(days=1)
+    )
+
+    sent = run()
+
+    # No new supporters on this action: the milestone and the response alone make it worth sending.
+    assert len(sent) == 1
+    body, html = sent[0].body, _html(sent[0])
+    action_url = absolute_url(action.get_absolute_url())
+    for text in (body, html):
+        assert "Certified as an e-petition (500 supporters)" in text
+        assert "The government must answer within 45 days." in text
+        assert "We are reviewing the agreement" in text
+        assert "The Minister answered" in text
+        assert "First hundred" not in text
+        assert "An old answer" not in text
+        assert "A hidden answer" not in text
+    assert action_url in body
+    assert f'href="{action_url}"' in html
+
+
+def test_milestones_and_responses_of_actions_not_taken_are_not_in_the_digest():
+    from tests.campaigns.factories import TargetResponseFactory, ThresholdFactory
+
+    supporter()
+    ThresholdFactory(name="Certified as an e-petition", reached_at=MONDAY_8 - datetime.timedelta(days=2))
+    TargetResponseFactory(created_at=MONDAY_8 - datetime.timedelta(days=1))
+
+    assert run() == []
+
+
+def test_batch_query_count_does_not_grow_with_supporters(django_assert_max_num_queries):
+    from tests.campaigns.factories import TargetResponseFactory, ThresholdFactory
+
+    def batch(size):
+        action = ActionFactory()
+        users = [supporter() for _ in range(size)]
+        for user in users:
+            SignatureFactory(
+                action=action, user=user, email=user.email, confirmed_at=MONDAY_8 - datetime.timedelta(days=30)
+            )
+        SignatureFactory(action=action, confirmed_at=MONDAY_8 - datetime.timedelta(days=1))
+        ThresholdFactory(action=action, reached_at=MONDAY_8 - datetime.timedelta(days=2))
+        TargetResponseFactory(action=action, created_at=MONDAY_8 - datetime.timedelta(days=1))
+        return users
+
+    small = batch(2)
+    with CaptureQueriesContext(connection) as queries:
+        assert send_digest_batch(now=MONDAY_8, pk_from=small[0].pk, pk_to=small[-1].pk)["sent"] == 2
+    large = batch(12)
+    # Six times the supporters, no more queries than the batch of two.
+    with django_assert_max_num_queries(len(queries)):
+        assert send_digest_batch(now=MONDAY_8, pk_from=large[0].pk, pk_to=large[-1].pk)["sent"] == 12
