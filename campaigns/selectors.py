@@ -17,7 +17,7 @@ from accounts.geography import CANADIAN_REGIONS, region_name
 
 from .addresses import normalise_email
 from .models import Action, ActionCount, Campaign, CountHistory, RegionCount, Signature
-from .services.counts import breakdown_cache_key, count_cache_key
+from .services.counts import breakdown_cache_key, count_cache_key, public_action_cache_key
 from .tokens import signature_token_read
 
 SIGNATURES_PER_PAGE = 50
@@ -53,12 +53,23 @@ def campaign_public(slug: str) -> Campaign | None:
     return campaign
 
 
-def action_for_page(slug: str, *, user=None) -> Action | None:
-    """A public action; staff may also preview drafts."""
-    queryset = Action.objects.select_related("campaign")
-    if not (user is not None and user.is_authenticated and user.is_staff):
-        queryset = queryset.public()
-    return queryset.filter(slug=slug).first()
+def action_for_page(slug: str, *, user=None, cached: bool = False) -> Action | None:
+    """A public action; staff may also preview drafts.
+
+    `cached` is for pages that only show the action: it then comes from the shared cache, at most
+    COUNT_DELAY_SECONDS behind an edit (closing one forgets it at once). Writes read it fresh."""
+    if user is not None and user.is_authenticated and user.is_staff:
+        return Action.objects.select_related("campaign").filter(slug=slug).first()
+    if not cached:
+        return Action.objects.select_related("campaign").public().filter(slug=slug).first()
+    key = public_action_cache_key(slug)
+    action = cache.get(key)
+    if action is None:
+        action = Action.objects.select_related("campaign").public().filter(slug=slug).first()
+        # Unknown slugs are not remembered: anyone could fill the cache with them.
+        if action is not None:
+            cache.set(key, action, settings.COUNT_DELAY_SECONDS)
+    return action
 
 
 def action_counts(action_ids: list[int]) -> dict[int, int]:
