@@ -46,6 +46,10 @@ def action_form_name(action_id: int) -> str:
     return f"action-form:{action_id}"
 
 
+def action_share_name(action_id: int) -> str:
+    return f"action-share:{action_id}"
+
+
 def action_version(action) -> str:
     """What an action's fragments are rendered from: any save moves it on."""
     return action.updated_at.isoformat() if action.updated_at else ""

@@ -77,6 +77,18 @@ def _ask_html(action: Action):
     )
 
 
+def _share_html(action: Action):
+    # Shown after signing and confirming: the same for everyone (the links are built from SITE_URL).
+    return fragments.cached_fragment(
+        fragments.action_share_name(action.pk),
+        lambda: fragments.render_fragment(
+            "campaigns/_share.html", {"share_url": action_share_url(action), "share_links": share_links(action)}
+        ),
+        timeout=fragments.FORM_FRAGMENT_SECONDS,
+        version=fragments.action_version(action),
+    )
+
+
 def _page_context(request, action: Action, form=None, *, embed: bool) -> dict:
     context = action_context(request, action, form, embed=embed)
     if not embed:
@@ -129,23 +141,20 @@ def _sign(request, action: Action, *, embed: bool, user):
     return render(
         request,
         template,
-        {
-            "action": action,
-            "counted": result.counted,
-            "share_url": action_share_url(action),
-            "share_links": share_links(action),
-        },
+        {"action": action, "counted": result.counted, "share_html": _share_html(action)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def action_detail(request, slug):
-    # Signing reads the action fresh; showing it may use the copy cached for a few seconds.
-    action = selectors.action_for_page(slug, user=request.user, cached=request.method != "POST")
+    if request.method == "POST":
+        action = selectors.action_for_signing(slug, user=request.user)
+        if action is None:
+            return _unavailable(request)
+        return _sign(request, action, embed=False, user=request.user)
+    action = selectors.action_for_page(slug, user=request.user, cached=True)
     if action is None:
         return _unavailable(request)
-    if request.method == "POST":
-        return _sign(request, action, embed=False, user=request.user)
     if request.user.is_authenticated:
         return render(request, "campaigns/action_detail.html", _page_context(request, action, embed=False))
     context = {
@@ -181,7 +190,10 @@ def _frameable(response):
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def action_embed(request, slug):
-    action = selectors.action_for_page(slug, cached=request.method != "POST")
+    if request.method == "POST":
+        action = selectors.action_for_signing(slug)
+    else:
+        action = selectors.action_for_page(slug, cached=True)
     if action is None:
         return _frameable(_unavailable(request, embed=True))
     if request.method == "POST":
@@ -233,7 +245,7 @@ def signature_confirm_view(request, token):
         outcome = _SIGNATURE_STATE.get(signature.status, "invalid") if signature else "invalid"
     context = {"outcome": outcome, "signature": signature, "action": signature.action if signature else None}
     if signature is not None:
-        context.update(share_url=action_share_url(signature.action), share_links=share_links(signature.action))
+        context["share_html"] = _share_html(signature.action)
     return render(request, "campaigns/signature_confirm.html", context, status=400 if outcome == "invalid" else 200)
 
 

@@ -183,20 +183,32 @@ def signature_create(
         "ip_hash": ip_hash(ip_address),
         "user": user,
     }
-    with transaction.atomic():
-        signature = Signature(action=action, email_normalised=normalised, created_at=now, **details)
-        if reason:
-            signature.status = Signature.Status.FRAUD
-            signature.status_reason = reason
-        elif verified:
-            _confirm_now(signature, now)
-        else:
-            _make_pending(signature, now)
-            signature.emails_sent = 1  # the confirmation sent below
-        try:
-            with transaction.atomic():
-                signature.save(force_insert=True)
-        except IntegrityError:
+    signature = Signature(action=action, email_normalised=normalised, created_at=now, **details)
+    if reason:
+        signature.status = Signature.Status.FRAUD
+        signature.status_reason = reason
+    elif verified:
+        _confirm_now(signature, now)
+    else:
+        _make_pending(signature, now)
+        signature.emails_sent = 1  # the confirmation sent below
+    inserted = False
+    try:
+        # The insert comes first, so when the mailbox has signed before, nothing else was written
+        # and the whole transaction goes back (no savepoint round trips on every signature).
+        with transaction.atomic():
+            signature.save(force_insert=True)
+            inserted = True
+            if signature.status == Signature.Status.CONFIRMED:
+                count_change(signature=signature, delta=+1)
+            elif signature.status == Signature.Status.PENDING:
+                _send_confirmation(signature, number=1)
+            if signature.status != Signature.Status.FRAUD:
+                _record_consent(signature, source_url=source_url)
+    except IntegrityError:
+        if inserted:
+            raise
+        with transaction.atomic():
             existing = (
                 Signature.objects.select_for_update(of=("self",))
                 .select_related("action")
@@ -206,13 +218,7 @@ def signature_create(
             if existing is None:
                 raise
             _signed_again(existing, details=details, reason=reason, verified=verified, now=now, source_url=source_url)
-            return SignatureResult(signature=existing, counted=verified and not reason)
-        if signature.status == Signature.Status.CONFIRMED:
-            count_change(signature=signature, delta=+1)
-        elif signature.status == Signature.Status.PENDING:
-            _send_confirmation(signature, number=1)
-        if signature.status != Signature.Status.FRAUD:
-            _record_consent(signature, source_url=source_url)
+        return SignatureResult(signature=existing, counted=verified and not reason)
     return SignatureResult(signature=signature, counted=verified and not reason)
 
 
