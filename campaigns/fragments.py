@@ -76,16 +76,14 @@ def cached_fragment(name: str, render: Callable[[], str], *, timeout: int, versi
 
 
 def cached_form_fragment(
-    name: str, render: Callable[[], str], *, csrf_token: Callable[[], str], timeout: int, version: str = ""
+    name: str, render: Callable[[], str], *, csrf_token: str, timeout: int, version: str = ""
 ) -> SafeString:
     """Like cached_fragment, for a fragment whose form takes a CSRF token: `render` renders it with
-    CSRF_SLOT as the token, and csrf_token() (called only if the fragment has a form) fills it."""
+    CSRF_SLOT as the token, and this visitor's csrf_token goes into the slot."""
     parts = _cached_parts(name, render, timeout=timeout, version=version)
     if len(parts) > 2:
         raise ValueError(f"The fragment {name} has more than one CSRF slot.")
-    if len(parts) == 2:
-        return mark_safe(escape(csrf_token()).join(parts))  # noqa: S308 - as above, and the token is escaped
-    return mark_safe(parts[0])  # noqa: S308 - as above
+    return mark_safe(escape(csrf_token).join(parts))  # noqa: S308 - rendered by our templates; the token is escaped
 
 
 def forget_fragments(names: list[str]) -> None:

@@ -96,7 +96,7 @@ def _page_context(request, action: Action, form=None, *, embed: bool) -> dict:
     return context
 
 
-def _anonymous_page_content(request, action: Action):
+def _anonymous_page_content(action: Action, csrf_token: str):
     """The action page's content as every anonymous visitor sees it, with this visitor's CSRF token."""
 
     def render_content():
@@ -107,7 +107,7 @@ def _anonymous_page_content(request, action: Action):
     return fragments.cached_form_fragment(
         fragments.action_page_name(action.pk),
         render_content,
-        csrf_token=lambda: get_token(request),
+        csrf_token=csrf_token,
         timeout=settings.COUNT_DELAY_SECONDS,
         version=fragments.action_version(action),
     )
@@ -157,10 +157,13 @@ def action_detail(request, slug):
         return _unavailable(request)
     if request.user.is_authenticated:
         return render(request, "campaigns/action_detail.html", _page_context(request, action, embed=False))
+    # One masked token for the form and the language switcher: masking draws 32 random characters.
+    csrf_token = get_token(request)
     context = {
         "action": action,
         "share_url": action_share_url(action),
-        "content": _anonymous_page_content(request, action),
+        "content": _anonymous_page_content(action, csrf_token),
+        "csrf_token": csrf_token,
     }
     return render(request, "campaigns/action_detail.html", context)
 

@@ -128,6 +128,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "config.context_processors.site",
             ],
+            "libraries": {"memoize": "config.templatetags.memoize"},
         },
     },
 ]
