@@ -13,6 +13,7 @@ Result prints as `name: figure (target: ...) PASS/FAIL`. `make bench` runs them 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -264,15 +265,16 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env: dict, *, workers: int = 4, extra_args: tuple[str, ...] = ()):
-    """`gunicorn config.wsgi` as the Procfile runs it, on a free loopback port."""
+def gunicorn(env: dict, *, workers: int = 4, threads: int = 4, extra_args: tuple[str, ...] = ()):
+    """`gunicorn config.wsgi` as the Procfile runs it (gthread workers), on a free loopback port."""
     port = free_port()
     env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
     log_path = Path(env["RALLY_VAR_DIR"]) / f"gunicorn-{port}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", str(workers), "--log-level", "warning", *extra_args],
+            + ["--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads)]
+            + ["--log-level", "warning", *extra_args],
             cwd=BASE_DIR,
             env=env,
             stdout=log,
@@ -285,6 +287,78 @@ def gunicorn(env: dict, *, workers: int = 4, extra_args: tuple[str, ...] = ()):
         yield server
     finally:
         stop_process(process)
+
+
+@contextmanager
+def celery_worker(env: dict, *, concurrency: int = 1, nice: int = 0, timeout: float = 60):
+    """`celery -A config worker` as the Procfile runs it, consuming the site's queue.
+
+    `nice` lowers its priority: on a two-CPU machine that also runs the web server and the load,
+    the worker then uses what the web processes leave, and catches up after a burst.
+    """
+    log_path = Path(env["RALLY_VAR_DIR"]) / f"celery-{secrets.token_hex(4)}.log"
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork"]
+    command += [
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
+        "--hostname",
+        f"bench-{secrets.token_hex(4)}@%h",
+    ]
+    # Gossip, mingle and heartbeats only talk to other workers.
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    if nice:
+        command = [shutil.which("nice") or "nice", "-n", str(nice), *command]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while " ready." not in log_path.read_text(errors="replace"):
+            if process.poll() is not None:
+                raise RuntimeError(f"The Celery worker exited:\n{log_path.read_text(errors='replace')[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"The Celery worker was not ready after {timeout}s")
+            time.sleep(0.1)
+        yield process
+    finally:
+        stop_process(process, timeout=30)
+
+
+def site_call(env: dict, function: str, **kwargs):
+    """Calls bench.site_data.<function>(**kwargs) inside the site (Django set up with `env`), for
+    test data and for checks that read the database; returns what it returns (JSON)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.site_data", function, json.dumps(kwargs)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if completed.returncode:
+        raise RuntimeError(f"bench.site_data {function} failed:\n{completed.stdout}\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.5):
+    """Polls predicate until it returns something truthy; returns (that value, seconds waited),
+    or (the last value, None) after timeout."""
+    started = time.monotonic()
+    while True:
+        value = predicate()
+        if value:
+            return value, time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            return value, None
+        time.sleep(interval)
+
+
+def get_json(url: str, *, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - our own loopback server
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - as above
+        return json.loads(response.read())
 
 
 # Load and memory ------------------------------------------------------------------------------

@@ -271,4 +271,8 @@ def signature_from_token(token: str, *, purpose: str) -> Signature | None:
     signature_id = signature_token_read(token, purpose=purpose)
     if signature_id is None:
         return None
-    return Signature.objects.select_related("action").filter(pk=signature_id).first()
+    # get(), not filter().first(): no ORDER BY to build, on a page every confirming supporter opens.
+    try:
+        return Signature.objects.select_related("action").get(pk=signature_id)
+    except Signature.DoesNotExist:
+        return None

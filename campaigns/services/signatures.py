@@ -265,10 +265,9 @@ def signature_confirm(*, token: str) -> ConfirmResult:
         return ConfirmResult(ConfirmOutcome.INVALID)
     now = timezone.now()
     with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update(of=("self",)).select_related("action").filter(pk=signature_id).first()
-        )
-        if signature is None:
+        try:
+            signature = Signature.objects.select_for_update(of=("self",)).select_related("action").get(pk=signature_id)
+        except Signature.DoesNotExist:
             return ConfirmResult(ConfirmOutcome.INVALID)
         outcome = {
             Signature.Status.CONFIRMED: ConfirmOutcome.ALREADY_CONFIRMED,
