@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import http.client
 import itertools
+import math
 import re
 import sys
 import threading
@@ -54,7 +55,8 @@ class Stats:
         if not self.latencies_ms:
             return float("nan")
         ordered = sorted(self.latencies_ms)
-        index = min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered) + 0.5) - 1))
+        # Nearest rank: the smallest value with at least `percent` of them at or below it.
+        index = min(len(ordered) - 1, max(0, math.ceil(percent / 100 * len(ordered)) - 1))
         return ordered[index]
 
     @property
@@ -113,8 +115,9 @@ class Visitor:
         self._lock = lock
 
     def new_session(self) -> None:
-        """Forgets the cookies: the next request is a new supporter's first visit."""
+        """A new supporter's browser: no cookies, and a connection of its own."""
         self.cookies.clear()
+        self.connection.close()
 
     def _record(self, label: str, response: Response | None, ok: bool) -> None:
         with self._lock:
