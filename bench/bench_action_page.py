@@ -9,7 +9,17 @@ machines this project runs on, which also run wrk, and no failed request.
 
 import os
 
-from bench.harness import bench_database, check, gunicorn, prepare_site, production_env, redis_server, run_wrk, warm_up
+from bench.harness import (
+    CpuMeter,
+    bench_database,
+    check,
+    gunicorn,
+    prepare_site,
+    production_env,
+    redis_server,
+    run_wrk,
+    warm_up,
+)
 
 WORKERS = 4
 THREADS = 4
@@ -30,7 +40,9 @@ def main() -> list:
         with gunicorn(env, workers=WORKERS, threads=THREADS) as server:
             url = f"{server.url}/act/{ACTION_SLUG}/"
             warm_up(url, requests=WORKERS * 10)
-            load = run_wrk(url, connections=CONNECTIONS, duration=DURATION_SECONDS)
+            with CpuMeter(web_pid=server.pid, database_url=database_url, redis_url=redis_url) as meter:
+                load = run_wrk(url, connections=CONNECTIONS, duration=DURATION_SECONDS)
+    print(f"   CPU per request: {meter.per(load.requests)}", flush=True)
     return [
         check("action_page_requests_per_second", load.requests_per_second, "req/s", at_least=1500),
         check("action_page_p99_latency", load.latency_ms[99], "ms", under=50),

@@ -10,6 +10,7 @@ a small host can run (target: under 600 MB for four).
 import os
 
 from bench.harness import (
+    CpuMeter,
     RssSampler,
     bench_database,
     check,
@@ -38,7 +39,9 @@ def main() -> list:
         prepare_site(env)
         with gunicorn(env, workers=WORKERS, threads=THREADS) as server, RssSampler(server.pid) as memory:
             warm_up(server.url + "/", requests=WORKERS * 10)
-            load = run_wrk(server.url + "/", connections=CONNECTIONS, duration=DURATION_SECONDS)
+            with CpuMeter(web_pid=server.pid, database_url=database_url, redis_url=redis_url) as meter:
+                load = run_wrk(server.url + "/", connections=CONNECTIONS, duration=DURATION_SECONDS)
+    print(f"   CPU per request: {meter.per(load.requests)}", flush=True)
     return [
         check("home_requests_per_second", load.requests_per_second, "req/s", at_least=1000),
         check("home_p99_latency", load.latency_ms[99], "ms", under=50),

@@ -16,6 +16,7 @@ import secrets
 import time
 
 from bench.harness import (
+    CpuMeter,
     bench_database,
     celery_worker,
     check,
@@ -26,7 +27,6 @@ from bench.harness import (
     redis_server,
     site_call,
     wait_until,
-    warm_up,
 )
 from bench.visitors import RequestFailed, Visitor, run_visitors
 
@@ -35,6 +35,7 @@ THREADS = 4
 CONCURRENCY = 64
 DURATION_SECONDS = 10
 PENDING_SIGNATURES = 8000
+WARM_UP_SIGNATURES = 400
 ACTION_SLUG = "suspend-the-safe-third-country-agreement"  # the demo petition (campaigns.demo)
 COUNT_DELAY_SECONDS = 5
 
@@ -51,25 +52,48 @@ def main() -> list:
         env = production_env(database_url=database_url, redis_url=redis_url, COUNT_DELAY_SECONDS=COUNT_DELAY_SECONDS)
         prepare_site(env)
         links = site_call(env, "seed_pending", action_slug=ACTION_SLUG, count=PENDING_SIGNATURES, email_prefix=prefix)
+        warm_up_links = site_call(
+            env, "seed_pending", action_slug=ACTION_SLUG, count=WARM_UP_SIGNATURES, email_prefix=f"bench-warm-{prefix}"
+        )
 
-        def confirm(visitor: Visitor, number: int) -> None:
-            visitor.new_session()
-            page = visitor.get(links[number], label="page")
-            response = visitor.post(links[number], {}, label="confirm", csrf_from=page)
-            if b"your signature counts" not in response.body:
-                raise RequestFailed("The page after confirming did not say the signature counts")
+        def confirmer(links: list[str]):
+            def confirm(visitor: Visitor, number: int) -> None:
+                visitor.new_session()
+                page = visitor.get(links[number], label="page")
+                response = visitor.post(links[number], {}, label="confirm", csrf_from=page)
+                if b"your signature counts" not in response.body:
+                    raise RequestFailed("The page after confirming did not say the signature counts")
 
-        with celery_worker(env, nice=10), gunicorn(env, workers=WORKERS, threads=THREADS) as server:
-            warm_up(f"{server.url}/act/{ACTION_SLUG}/", requests=WORKERS * 10)
-            load = run_visitors(
-                server.url, confirm, concurrency=CONCURRENCY, duration=DURATION_SECONDS, max_scenarios=len(links)
+            return confirm
+
+        with (
+            celery_worker(env, nice=10) as worker,
+            gunicorn(env, workers=WORKERS, threads=THREADS) as server,
+        ):
+            # Every thread of every worker confirms a few first (its database connection, the templates).
+            run_visitors(
+                server.url,
+                confirmer(warm_up_links),
+                concurrency=CONCURRENCY,
+                duration=3,
+                max_scenarios=len(warm_up_links),
             )
+            meter = CpuMeter(web_pid=server.pid, worker_pid=worker.pid, database_url=database_url, redis_url=redis_url)
+            with meter:
+                load = run_visitors(
+                    server.url,
+                    confirmer(links),
+                    concurrency=CONCURRENCY,
+                    duration=DURATION_SECONDS,
+                    max_scenarios=len(links),
+                )
             ended = time.monotonic()
             print(load.summary(), flush=True)
+            print(f"   CPU per confirmation, its page included: {meter.per(load.stats['confirm'].count)}", flush=True)
             print(f"   {load.stats['confirm'].count / load.duration:.0f} confirmations per second", flush=True)
             if load.completed >= len(links):
                 print(
-                    f"   every one of the {len(links)} pending signatures was confirmed before the time was up",
+                    f"   all {len(links)} pending signatures were confirmed before the time was up",
                     flush=True,
                 )
             for error in load.errors[:5]:
@@ -77,7 +101,7 @@ def main() -> list:
             figures = site_call(env, "signature_figures", action_slug=ACTION_SLUG, email_prefix=prefix)
             print(f"   database: {figures}", flush=True)
             api = f"{server.url}/api/actions/{ACTION_SLUG}/"
-            shown, waited = wait_until(
+            shown, _waited = wait_until(
                 lambda: get_json(api)["count"] == figures["confirmed_on_action"], timeout=4 * COUNT_DELAY_SECONDS
             )
             shown_after = time.monotonic() - ended

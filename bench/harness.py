@@ -342,6 +342,28 @@ def site_call(env: dict, function: str, **kwargs):
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def sql_value(database_url: str, query: str, params: tuple = ()):
+    """The first column of the first row of a query on the run's database (cheap enough to poll)."""
+    import psycopg2
+
+    parts = urlsplit(database_url)
+    connection = psycopg2.connect(
+        dbname=parts.path.lstrip("/"),
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        connect_timeout=5,
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            row = cursor.fetchone()
+        return row[0] if row else None
+    finally:
+        connection.close()
+
+
 def wait_until(predicate, *, timeout: float, interval: float = 0.5):
     """Polls predicate until it returns something truthy; returns (that value, seconds waited),
     or (the last value, None) after timeout."""
@@ -421,6 +443,70 @@ def warm_up(url: str, *, requests: int = 20) -> None:
     for _ in range(requests):
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own loopback server
             response.read()
+
+
+class CpuMeter:
+    """CPU seconds the site spent over a span, by part: the web processes, the Celery worker, the
+    run's PostgreSQL backends and its Redis (the load client measures its own).
+
+    On a machine shared with other work, throughput and latency say as much about the neighbours
+    as about the site; CPU per request is what the site itself costs, and two CPUs divided by it
+    is what it could serve on an idle machine.
+    """
+
+    def __init__(self, *, web_pid: int, worker_pid: int | None = None, database_url: str = "", redis_url: str = ""):
+        self.roots = {"web": web_pid, "worker": worker_pid}
+        self.database = urlsplit(database_url).path.lstrip("/") if database_url else ""
+        self.redis_port = urlsplit(redis_url).port if redis_url else None
+        self.seconds: dict[str, float] = {}
+        self._start: dict[tuple[str, int], float] = {}
+
+    def _processes(self):
+        for part, pid in self.roots.items():
+            if pid is None:
+                continue
+            try:
+                root = psutil.Process(pid)
+                for process in [root, *root.children(recursive=True)]:
+                    yield part, process
+            except psutil.NoSuchProcess:
+                continue
+        for process in psutil.process_iter(["cmdline"]):
+            command = " ".join(process.info["cmdline"] or [])
+            if self.database and command.startswith("postgres:") and f" {self.database} " in command:
+                yield "postgres", process
+            elif self.redis_port and "redis-server" in command and f"127.0.0.1:{self.redis_port}" in command.split():
+                yield "redis", process
+
+    def _sample(self) -> dict[tuple[str, int], float]:
+        sample = {}
+        for part, process in self._processes():
+            try:
+                times = process.cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            sample[(part, process.pid)] = times.user + times.system
+        return sample
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._sample()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.seconds = {}
+        for (part, pid), seconds in self._sample().items():
+            used = seconds - self._start.get((part, pid), 0.0)
+            self.seconds[part] = self.seconds.get(part, 0.0) + max(0.0, used)
+
+    def per(self, count: int) -> str:
+        """Milliseconds of CPU per unit of work, by part and in total."""
+        if not count:
+            return "no work done"
+        parts = ", ".join(f"{part} {seconds * 1000 / count:.2f}" for part, seconds in sorted(self.seconds.items()))
+        return f"{sum(self.seconds.values()) * 1000 / count:.2f} ms ({parts})"
+
+    def total_ms_per(self, count: int) -> float:
+        return sum(self.seconds.values()) * 1000 / count if count else float("nan")
 
 
 class RssSampler:

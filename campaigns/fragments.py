@@ -7,7 +7,8 @@ their session) can get into one and be served to the next. A fragment holding a 
 with a slot where the CSRF token goes, and each visitor's own token is put in the slot.
 
 Fragments showing counts or recent supporters live COUNT_DELAY_SECONDS at most, and a fold forgets
-them at once; fragments of one action carry its updated_at, so an edit shows on the next request.
+them at once. Fragments of one action carry the updated_at of the action they were rendered from,
+so they never outlive the (briefly cached) action as pages read it.
 """
 
 from collections.abc import Callable
