@@ -13,6 +13,7 @@ Result prints as `name: figure (target: ...) PASS/FAIL`. `make bench` runs them 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -264,15 +265,16 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env: dict, *, workers: int = 4, extra_args: tuple[str, ...] = ()):
-    """`gunicorn config.wsgi` as the Procfile runs it, on a free loopback port."""
+def gunicorn(env: dict, *, workers: int = 4, threads: int = 4, extra_args: tuple[str, ...] = ()):
+    """`gunicorn config.wsgi` as the Procfile runs it (gthread workers), on a free loopback port."""
     port = free_port()
     env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
     log_path = Path(env["RALLY_VAR_DIR"]) / f"gunicorn-{port}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", str(workers), "--log-level", "warning", *extra_args],
+            + ["--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads)]
+            + ["--log-level", "warning", *extra_args],
             cwd=BASE_DIR,
             env=env,
             stdout=log,
@@ -285,6 +287,100 @@ def gunicorn(env: dict, *, workers: int = 4, extra_args: tuple[str, ...] = ()):
         yield server
     finally:
         stop_process(process)
+
+
+@contextmanager
+def celery_worker(env: dict, *, concurrency: int = 1, nice: int = 0, timeout: float = 60):
+    """`celery -A config worker` as the Procfile runs it, consuming the site's queue.
+
+    `nice` lowers its priority: on a two-CPU machine that also runs the web server and the load,
+    the worker then uses what the web processes leave, and catches up after a burst.
+    """
+    log_path = Path(env["RALLY_VAR_DIR"]) / f"celery-{secrets.token_hex(4)}.log"
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork"]
+    command += [
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
+        "--hostname",
+        f"bench-{secrets.token_hex(4)}@%h",
+    ]
+    # Gossip, mingle and heartbeats only talk to other workers.
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    if nice:
+        command = [shutil.which("nice") or "nice", "-n", str(nice), *command]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while " ready." not in log_path.read_text(errors="replace"):
+            if process.poll() is not None:
+                raise RuntimeError(f"The Celery worker exited:\n{log_path.read_text(errors='replace')[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"The Celery worker was not ready after {timeout}s")
+            time.sleep(0.1)
+        yield process
+    finally:
+        stop_process(process, timeout=30)
+
+
+def site_call(env: dict, function: str, **kwargs):
+    """Calls bench.site_data.<function>(**kwargs) inside the site (Django set up with `env`), for
+    test data and for checks that read the database; returns what it returns (JSON)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.site_data", function, json.dumps(kwargs)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if completed.returncode:
+        raise RuntimeError(f"bench.site_data {function} failed:\n{completed.stdout}\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def sql_value(database_url: str, query: str, params: tuple = ()):
+    """The first column of the first row of a query on the run's database (cheap enough to poll)."""
+    import psycopg2
+
+    parts = urlsplit(database_url)
+    connection = psycopg2.connect(
+        dbname=parts.path.lstrip("/"),
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        connect_timeout=5,
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            row = cursor.fetchone()
+        return row[0] if row else None
+    finally:
+        connection.close()
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.5):
+    """Polls predicate until it returns something truthy; returns (that value, seconds waited),
+    or (the last value, None) after timeout."""
+    started = time.monotonic()
+    while True:
+        value = predicate()
+        if value:
+            return value, time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            return value, None
+        time.sleep(interval)
+
+
+def get_json(url: str, *, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - our own loopback server
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - as above
+        return json.loads(response.read())
 
 
 # Load and memory ------------------------------------------------------------------------------
@@ -347,6 +443,70 @@ def warm_up(url: str, *, requests: int = 20) -> None:
     for _ in range(requests):
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own loopback server
             response.read()
+
+
+class CpuMeter:
+    """CPU seconds the site spent over a span, by part: the web processes, the Celery worker, the
+    run's PostgreSQL backends and its Redis (the load client measures its own).
+
+    On a machine shared with other work, throughput and latency say as much about the neighbours
+    as about the site; CPU per request is what the site itself costs, and two CPUs divided by it
+    is what it could serve on an idle machine.
+    """
+
+    def __init__(self, *, web_pid: int, worker_pid: int | None = None, database_url: str = "", redis_url: str = ""):
+        self.roots = {"web": web_pid, "worker": worker_pid}
+        self.database = urlsplit(database_url).path.lstrip("/") if database_url else ""
+        self.redis_port = urlsplit(redis_url).port if redis_url else None
+        self.seconds: dict[str, float] = {}
+        self._start: dict[tuple[str, int], float] = {}
+
+    def _processes(self):
+        for part, pid in self.roots.items():
+            if pid is None:
+                continue
+            try:
+                root = psutil.Process(pid)
+                for process in [root, *root.children(recursive=True)]:
+                    yield part, process
+            except psutil.NoSuchProcess:
+                continue
+        for process in psutil.process_iter(["cmdline"]):
+            command = " ".join(process.info["cmdline"] or [])
+            if self.database and command.startswith("postgres:") and f" {self.database} " in command:
+                yield "postgres", process
+            elif self.redis_port and "redis-server" in command and f"127.0.0.1:{self.redis_port}" in command.split():
+                yield "redis", process
+
+    def _sample(self) -> dict[tuple[str, int], float]:
+        sample = {}
+        for part, process in self._processes():
+            try:
+                times = process.cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            sample[(part, process.pid)] = times.user + times.system
+        return sample
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._sample()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.seconds = {}
+        for (part, pid), seconds in self._sample().items():
+            used = seconds - self._start.get((part, pid), 0.0)
+            self.seconds[part] = self.seconds.get(part, 0.0) + max(0.0, used)
+
+    def per(self, count: int) -> str:
+        """Milliseconds of CPU per unit of work, by part and in total."""
+        if not count:
+            return "no work done"
+        parts = ", ".join(f"{part} {seconds * 1000 / count:.2f}" for part, seconds in sorted(self.seconds.items()))
+        return f"{sum(self.seconds.values()) * 1000 / count:.2f} ms ({parts})"
+
+    def total_ms_per(self, count: int) -> float:
+        return sum(self.seconds.values()) * 1000 / count if count else float("nan")
 
 
 class RssSampler:

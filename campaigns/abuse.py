@@ -14,9 +14,11 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils.crypto import salted_hmac
+from django_redis.cache import RedisCache
 
 from .addresses import email_domain
 
@@ -120,24 +122,58 @@ def _domain_blocked(domain: str, blocked: frozenset[str]) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in blocked)
 
 
-def _over_limit(limit: Limit, hashed_ip: str) -> bool:
-    """Counts this attempt in a fixed window shared by every web process (the cache)."""
-    if limit.count <= 0:
-        return False
-    window = int(time.time() // limit.window_seconds)
-    key = f"campaigns:signing:{limit.name}:{hashed_ip or 'unknown'}:{window}"
-    cache.add(key, 0, timeout=limit.window_seconds + 5)
+def _window_key(limit: Limit, hashed_ip: str, now: float) -> str:
+    window = int(now // limit.window_seconds)
+    return f"campaigns:signing:{limit.name}:{hashed_ip or 'unknown'}:{window}"
+
+
+def _count_attempt(key: str, timeout: int) -> int | None:
+    """Adds one to a counter that expires after `timeout`; returns the new count (None when the
+    shared cache is down)."""
+    cache.add(key, 0, timeout=timeout)
     try:
-        attempts = cache.incr(key)
+        return cache.incr(key)
     except ValueError:
         # The key expired between add and incr: this is the window's first attempt.
-        cache.set(key, 1, timeout=limit.window_seconds + 5)
-        attempts = 1
-    if not isinstance(attempts, int):
-        # The shared cache is down (django-redis then answers None): the honeypot, block-lists
-        # and the email confirmation still stand, so signing stays open rather than failing.
-        return False
-    return attempts > limit.count
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def _count_attempts_in_redis(counters: list[tuple[str, int]]) -> list[int | None]:
+    """_count_attempt for every counter in one round trip to Redis (django-redis's own incr is a
+    round trip for the add and one for a Lua script, per counter, on every signing request)."""
+    backend = caches["default"]
+    try:
+        pipeline = backend.client.get_client(write=True).pipeline(transaction=True)
+        for key, timeout in counters:
+            full_key = backend.client.make_key(key)
+            pipeline.set(full_key, 0, ex=timeout, nx=True)
+            pipeline.incr(full_key)
+        replies = pipeline.execute()
+    except redis.RedisError:
+        return [None] * len(counters)
+    return [int(count) for count in replies[1::2]]
+
+
+def _count_attempts(counters: list[tuple[str, int]]) -> list[int | None]:
+    if isinstance(caches["default"], RedisCache):
+        return _count_attempts_in_redis(counters)
+    return [_count_attempt(key, timeout) for key, timeout in counters]
+
+
+def _tripped_limits(limits: tuple[Limit, ...], hashed_ip: str) -> list[str]:
+    """Counts this attempt in each limit's fixed window, shared by every web process (the cache);
+    returns the names of the limits it goes over."""
+    limits = tuple(limit for limit in limits if limit.count > 0)
+    now = time.time()
+    counts = _count_attempts([(_window_key(limit, hashed_ip, now), limit.window_seconds + 5) for limit in limits])
+    tripped = []
+    for limit, attempts in zip(limits, counts, strict=True):
+        # With the shared cache down (no count), the honeypot, block-lists and the email
+        # confirmation still stand, so signing stays open rather than failing.
+        if isinstance(attempts, int) and attempts > limit.count:
+            tripped.append(limit.name)
+    return tripped
 
 
 def signing_verdict(*, ip_address: str, email: str, honeypot: str = "", check_limits: bool = True) -> str:
@@ -155,9 +191,8 @@ def signing_verdict(*, ip_address: str, email: str, honeypot: str = "", check_li
         return "blocked email domain"
     if not check_limits or _in(address, rules.allowed_networks):
         return ""
-    hashed = ip_hash(ip_address)
     # Every limit is counted even when an earlier one tripped, so a sustained flood stays visible.
-    tripped = [limit.name for limit in rules.limits if _over_limit(limit, hashed)]
+    tripped = _tripped_limits(rules.limits, ip_hash(ip_address))
     if tripped:
         return f"{tripped[0]} limit"
     return ""

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.geography import CANADIAN_REGIONS
 from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
+from campaigns.fragments import forget_action_fragments
 
 from . import selectors, staff_selectors
 from .models import (
@@ -463,8 +464,26 @@ class RaiseGoalForm(forms.Form):
 # Thresholds and responses --------------------------------------------------------------------
 
 
+class ShownOnActionPageMixin:
+    """Thresholds and responses show on the action page, which anonymous visitors get from cached
+    fragments: saving or deleting one forgets that action's fragments at once."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_action_fragments([obj.action_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_action_fragments([obj.action_id])
+
+    def delete_queryset(self, request, queryset):
+        action_ids = list(queryset.values_list("action_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        forget_action_fragments(action_ids)
+
+
 @admin.register(Threshold)
-class ThresholdAdmin(admin.ModelAdmin):
+class ThresholdAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
     form = ThresholdAdminForm
     list_display = ["name", "action", "count", "reached_at", "signers_notified_at"]
     list_filter = [("reached_at", admin.EmptyFieldListFilter), "action__campaign"]
@@ -517,7 +536,7 @@ class ThresholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetResponse)
-class TargetResponseAdmin(admin.ModelAdmin):
+class TargetResponseAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
     list_display = ["title", "action", "responder", "responded_on", "published", "emailed_at"]
     list_filter = ["published", "action__campaign"]
     list_select_related = ["action"]

@@ -53,6 +53,14 @@ def country_choices():
     return [("", _("Choose a country")), *countries]
 
 
+class CountryField(forms.ChoiceField):
+    """A country by its ISO code. Checked by looking the code up, not by going through 250
+    translated names as ChoiceField would on every post."""
+
+    def valid_value(self, value) -> bool:
+        return str(value) in countries
+
+
 class SignatureForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"), max_length=NAME_MAX_LENGTH, validators=[validate_person_name], strip=True
@@ -61,7 +69,7 @@ class SignatureForm(forms.Form):
         label=_("Last name"), max_length=NAME_MAX_LENGTH, validators=[validate_person_name], strip=True
     )
     email = forms.EmailField(label=_("Email address"), max_length=254)
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    country = CountryField(label=_("Country"), choices=country_choices)
     postal_code = forms.CharField(label=_("Postal code"), max_length=12)
     opt_in = forms.BooleanField(label=WORDING[ConsentRecord.Topic.ACTION_OPT_IN], required=False, initial=False)
     # The honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.

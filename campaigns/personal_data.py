@@ -7,6 +7,7 @@ from accounts.adapters import absolute_url
 from emails.models import OutboxEmail
 
 from .addresses import erased_placeholder
+from .fragments import forget_action_fragments
 from .models import Letter, Signature
 from .selectors import signatures_of
 from .services.letters import letter_copy_key, letter_key
@@ -69,7 +70,9 @@ def erase(user) -> dict:
     deleted, _detail = own.exclude(status=Signature.Status.CONFIRMED).delete()
     anonymised = 0
     now = timezone.now()
+    action_ids = set()
     for signature in own.filter(status=Signature.Status.CONFIRMED).select_for_update():
+        action_ids.add(signature.action_id)
         signature.first_name = ""
         signature.last_name = ""
         signature.email = ""
@@ -93,4 +96,8 @@ def erase(user) -> dict:
             ]
         )
         anonymised += 1
+    if action_ids:
+        # The pages' cached recent supporters may show the name: they go now, not in a few seconds.
+        erased_from = sorted(action_ids)
+        transaction.on_commit(lambda: forget_action_fragments(erased_from))
     return {"signatures_anonymised": anonymised, "signatures_deleted": deleted}

@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from accounts.geography import CANADIAN_REGIONS, region_name
 
 from .addresses import normalise_email
 from .models import Action, ActionCount, Campaign, CountHistory, RegionCount, Signature
-from .services.counts import breakdown_cache_key, count_cache_key
+from .services.counts import breakdown_cache_key, count_cache_key, public_action_cache_key
 from .tokens import signature_token_read
 
 SIGNATURES_PER_PAGE = 50
@@ -53,12 +54,49 @@ def campaign_public(slug: str) -> Campaign | None:
     return campaign
 
 
-def action_for_page(slug: str, *, user=None) -> Action | None:
-    """A public action; staff may also preview drafts."""
-    queryset = Action.objects.select_related("campaign")
-    if not (user is not None and user.is_authenticated and user.is_staff):
-        queryset = queryset.public()
-    return queryset.filter(slug=slug).first()
+def action_for_page(slug: str, *, user=None, cached: bool = False) -> Action | None:
+    """A public action; staff may also preview drafts.
+
+    `cached` is for pages that only show the action: it then comes from the shared cache, at most
+    COUNT_DELAY_SECONDS behind an edit (closing one forgets it at once). Writes read it fresh."""
+    if user is not None and user.is_authenticated and user.is_staff:
+        return Action.objects.select_related("campaign").filter(slug=slug).first()
+    if not cached:
+        return Action.objects.select_related("campaign").public().filter(slug=slug).first()
+    key = public_action_cache_key(slug)
+    action = cache.get(key)
+    if action is None:
+        action = Action.objects.select_related("campaign").public().filter(slug=slug).first()
+        # Unknown slugs are not remembered: anyone could fill the cache with them.
+        if action is not None:
+            cache.set(key, action, settings.COUNT_DELAY_SECONDS)
+    return action
+
+
+def action_for_signing(slug: str, *, user=None) -> Action | None:
+    """action_for_page for a form being posted: exactly as the database has it now.
+
+    The cached copy is used when neither the action nor its campaign was saved since it was cached
+    (every change moves their updated_at): one indexed lookup of two columns, where reading the
+    action afresh through the ORM costs the signing request several times that."""
+    action = action_for_page(slug, user=user, cached=True)
+    if action is None or _unchanged_since_cached(action):
+        return action
+    cache.delete(public_action_cache_key(slug))
+    return action_for_page(slug, user=user)
+
+
+def _unchanged_since_cached(action: Action) -> bool:
+    actions, campaigns = Action._meta.db_table, Campaign._meta.db_table
+    # Table names come from the models; every value is a bound parameter.
+    sql = (
+        f"SELECT 1 FROM {actions} a JOIN {campaigns} c ON c.id = a.campaign_id"  # noqa: S608
+        " WHERE a.id = %s AND a.updated_at = %s AND c.updated_at = %s"
+    )
+    with connection.cursor() as cursor:
+        stamps = [connection.ops.adapt_datetimefield_value(a.updated_at) for a in (action, action.campaign)]
+        cursor.execute(sql, [action.pk, *stamps])
+        return cursor.fetchone() is not None
 
 
 def action_counts(action_ids: list[int]) -> dict[int, int]:
@@ -233,7 +271,11 @@ def signature_from_token(token: str, *, purpose: str) -> Signature | None:
     signature_id = signature_token_read(token, purpose=purpose)
     if signature_id is None:
         return None
-    return Signature.objects.select_related("action").filter(pk=signature_id).first()
+    # get(), not filter().first(): no ORDER BY to build, on a page every confirming supporter opens.
+    try:
+        return Signature.objects.select_related("action").get(pk=signature_id)
+    except Signature.DoesNotExist:
+        return None
 
 
 @dataclass(frozen=True)

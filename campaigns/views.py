@@ -6,6 +6,8 @@ from csp.constants import SELF
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,12 +16,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.adapters import absolute_url
+from tracker.selectors import tracker_headline
 
-from . import selectors
+from . import fragments, selectors
 from .abuse import client_ip
 from .forms import SignatureForm
 from .models import Action, Signature
-from .panels import action_context
+from .panels import action_context, panel_context
 from .services import ActionNotOpen, signature_confirm, signature_create, signature_withdraw
 from .sharing import action_share_url, share_links
 from .tokens import CONFIRM, WITHDRAW
@@ -27,16 +30,26 @@ from .tokens import CONFIRM, WITHDRAW
 
 @require_safe
 def home(request):
-    from tracker.selectors import tracker_headline
-
-    return render(
-        request, "home.html", {"campaigns": selectors.campaigns_live(), "tracker_headline": tracker_headline()}
+    # The part below the title is the same for everyone (counts a few seconds behind at most).
+    content = fragments.cached_fragment(
+        fragments.HOME,
+        lambda: fragments.render_fragment(
+            "campaigns/_home_content.html",
+            {"campaigns": selectors.campaigns_live(), "tracker_headline": tracker_headline()},
+        ),
+        timeout=settings.COUNT_DELAY_SECONDS,
     )
+    return render(request, "home.html", {"content": content})
 
 
 @require_safe
 def campaign_list(request):
-    return render(request, "campaigns/campaign_list.html", {"campaigns": selectors.campaigns_live()})
+    content = fragments.cached_fragment(
+        fragments.CAMPAIGN_LIST,
+        lambda: fragments.render_fragment("campaigns/_campaign_cards.html", {"campaigns": selectors.campaigns_live()}),
+        timeout=settings.COUNT_DELAY_SECONDS,
+    )
+    return render(request, "campaigns/campaign_list.html", {"content": content})
 
 
 @require_safe
@@ -52,16 +65,64 @@ def _unavailable(request, *, embed: bool = False):
     return render(request, template, status=404)
 
 
+def _ask_html(action: Action):
+    # The petition's text and its recent supporters: the same for everyone, cached briefly.
+    return fragments.cached_fragment(
+        fragments.action_ask_name(action.pk),
+        lambda: fragments.render_fragment(
+            "campaigns/_action_ask.html", {"action": action, "recent_signers": selectors.recent_signers(action)}
+        ),
+        timeout=settings.COUNT_DELAY_SECONDS,
+        version=fragments.action_version(action),
+    )
+
+
+def _share_html(action: Action):
+    # Shown after signing and confirming: the same for everyone (the links are built from SITE_URL).
+    return fragments.cached_fragment(
+        fragments.action_share_name(action.pk),
+        lambda: fragments.render_fragment(
+            "campaigns/_share.html", {"share_url": action_share_url(action), "share_links": share_links(action)}
+        ),
+        timeout=fragments.FORM_FRAGMENT_SECONDS,
+        version=fragments.action_version(action),
+    )
+
+
+def _page_context(request, action: Action, form=None, *, embed: bool) -> dict:
+    context = action_context(request, action, form, embed=embed)
+    if not embed:
+        context["ask_html"] = _ask_html(action)
+    return context
+
+
+def _anonymous_page_content(action: Action, csrf_token: str):
+    """The action page's content as every anonymous visitor sees it, with this visitor's CSRF token."""
+
+    def render_content():
+        context = panel_context(action, user=AnonymousUser())
+        context.update(ask_html=_ask_html(action), SITE_URL=settings.SITE_URL, csrf_token=fragments.CSRF_SLOT)
+        return fragments.render_fragment("campaigns/_action_page.html", context)
+
+    return fragments.cached_form_fragment(
+        fragments.action_page_name(action.pk),
+        render_content,
+        csrf_token=csrf_token,
+        timeout=settings.COUNT_DELAY_SECONDS,
+        version=fragments.action_version(action),
+    )
+
+
 def _sign(request, action: Action, *, embed: bool, user):
     """Validates the form and hands it to signature_create; every outcome renders the same page."""
     page = "campaigns/action_embed.html" if embed else "campaigns/action_detail.html"
     if not action.is_open():
-        context = action_context(request, action, embed=embed)
+        context = _page_context(request, action, embed=embed)
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     form = SignatureForm(request.POST, action=action)
     if not form.is_valid():
-        return render(request, page, action_context(request, action, form, embed=embed), status=400)
+        return render(request, page, _page_context(request, action, form, embed=embed), status=400)
     try:
         result = signature_create(
             action=action,
@@ -73,30 +134,38 @@ def _sign(request, action: Action, *, embed: bool, user):
             source_url=absolute_url(action.get_absolute_url()),
         )
     except ActionNotOpen:
-        context = action_context(request, action, embed=embed)
+        context = _page_context(request, action, embed=embed)
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
     return render(
         request,
         template,
-        {
-            "action": action,
-            "counted": result.counted,
-            "share_url": action_share_url(action),
-            "share_links": share_links(action),
-        },
+        {"action": action, "counted": result.counted, "share_html": _share_html(action)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def action_detail(request, slug):
-    action = selectors.action_for_page(slug, user=request.user)
+    if request.method == "POST":
+        action = selectors.action_for_signing(slug, user=request.user)
+        if action is None:
+            return _unavailable(request)
+        return _sign(request, action, embed=False, user=request.user)
+    action = selectors.action_for_page(slug, user=request.user, cached=True)
     if action is None:
         return _unavailable(request)
-    if request.method == "POST":
-        return _sign(request, action, embed=False, user=request.user)
-    return render(request, "campaigns/action_detail.html", action_context(request, action))
+    if request.user.is_authenticated:
+        return render(request, "campaigns/action_detail.html", _page_context(request, action, embed=False))
+    # One masked token for the form and the language switcher: masking draws 32 random characters.
+    csrf_token = get_token(request)
+    context = {
+        "action": action,
+        "share_url": action_share_url(action),
+        "content": _anonymous_page_content(action, csrf_token),
+        "csrf_token": csrf_token,
+    }
+    return render(request, "campaigns/action_detail.html", context)
 
 
 def _origin(url: str) -> str:
@@ -124,7 +193,10 @@ def _frameable(response):
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def action_embed(request, slug):
-    action = selectors.action_for_page(slug)
+    if request.method == "POST":
+        action = selectors.action_for_signing(slug)
+    else:
+        action = selectors.action_for_page(slug, cached=True)
     if action is None:
         return _frameable(_unavailable(request, embed=True))
     if request.method == "POST":
@@ -133,12 +205,12 @@ def action_embed(request, slug):
         # Signed as an anonymous supporter whatever cookies came along: without CSRF protection
         # this form must never act for a signed-in account.
         return _frameable(_sign(request, action, embed=True, user=None))
-    return _frameable(render(request, "campaigns/action_embed.html", action_context(request, action, embed=True)))
+    return _frameable(render(request, "campaigns/action_embed.html", _page_context(request, action, embed=True)))
 
 
 @require_safe
 def action_signatures(request, slug):
-    action = selectors.action_for_page(slug)
+    action = selectors.action_for_page(slug, cached=True)
     if action is None:
         return _unavailable(request)
     breakdown = selectors.action_breakdown(action)
@@ -176,7 +248,7 @@ def signature_confirm_view(request, token):
         outcome = _SIGNATURE_STATE.get(signature.status, "invalid") if signature else "invalid"
     context = {"outcome": outcome, "signature": signature, "action": signature.action if signature else None}
     if signature is not None:
-        context.update(share_url=action_share_url(signature.action), share_links=share_links(signature.action))
+        context["share_html"] = _share_html(signature.action)
     return render(request, "campaigns/signature_confirm.html", context, status=400 if outcome == "invalid" else 200)
 
 

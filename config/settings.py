@@ -129,6 +129,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "config.context_processors.site",
             ],
+            "libraries": {"memoize": "config.templatetags.memoize"},
         },
     },
 ]
@@ -264,9 +265,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "config.storage.StaticFilesStorage"
         )
     },
 }

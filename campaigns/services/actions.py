@@ -1,10 +1,11 @@
 """Opening and closing actions."""
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import Action
-from .counts import fold_soon
+from .counts import fold_soon, public_action_cache_key
 
 
 def action_close(*, action: Action, closed_at=None) -> bool:
@@ -17,6 +18,9 @@ def action_close(*, action: Action, closed_at=None) -> bool:
     if changed:
         action.status = Action.Status.CLOSED
         action.closed_at = closed_at
+        # The page stops showing the form at once, not when its cached copy expires.
+        slug = action.slug
+        transaction.on_commit(lambda: cache.delete(public_action_cache_key(slug)))
         # The final count should be final soon, not at the next periodic fold.
         action_id = action.pk
         transaction.on_commit(lambda: fold_soon(action_id=action_id))

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..fragments import forget_action_fragments
 from ..models import Action, ActionCount, CountDelta, CountHistory, RegionCount, Signature
 from .thresholds import thresholds_check
 
@@ -37,6 +38,10 @@ def count_cache_key(action_id: int) -> str:
 
 def breakdown_cache_key(action_id: int) -> str:
     return f"campaigns:breakdown:{action_id}"
+
+
+def public_action_cache_key(slug: str) -> str:
+    return f"campaigns:public-action:{slug}"
 
 
 def fold_pending_key(action_id: int) -> str:
@@ -90,6 +95,8 @@ def _write_history(action_ids: list[int], now) -> None:
 
 def _forget_cached(action_ids: list[int]) -> None:
     cache.delete_many([count_cache_key(a) for a in action_ids] + [breakdown_cache_key(a) for a in action_ids])
+    # The pages' cached fragments show these counts (and the recent supporters) too.
+    forget_action_fragments(action_ids)
 
 
 @transaction.atomic

@@ -188,20 +188,34 @@ def signature_create(
         "ip_hash": ip_hash(ip_address),
         "user": user,
     }
-    with transaction.atomic():
-        signature = Signature(action=action, email_normalised=normalised, created_at=now, **details)
-        if reason:
-            signature.status = Signature.Status.FRAUD
-            signature.status_reason = reason
-        elif verified:
-            _confirm_now(signature, now)
-        else:
-            _make_pending(signature, now)
-            signature.emails_sent = 1  # the confirmation sent below
-        try:
-            with transaction.atomic():
-                signature.save(force_insert=True)
-        except IntegrityError:
+    signature = Signature(action=action, email_normalised=normalised, created_at=now, **details)
+    if reason:
+        signature.status = Signature.Status.FRAUD
+        signature.status_reason = reason
+    elif verified:
+        _confirm_now(signature, now)
+    else:
+        _make_pending(signature, now)
+        signature.emails_sent = 1  # the confirmation sent below
+    inserted = False
+    try:
+        # The insert comes first, so when the mailbox has signed before, nothing else was written
+        # and the whole transaction goes back (no savepoint round trips on every signature).
+        with transaction.atomic():
+            signature.save(force_insert=True)
+            inserted = True
+            letter_attach(signature=signature, message=message)
+            if signature.status == Signature.Status.CONFIRMED:
+                count_change(signature=signature, delta=+1)
+                letter_send(signature=signature)
+            elif signature.status == Signature.Status.PENDING:
+                _send_confirmation(signature, number=1)
+            if signature.status != Signature.Status.FRAUD:
+                _record_consent(signature, source_url=source_url)
+    except IntegrityError:
+        if inserted:
+            raise
+        with transaction.atomic():
             existing = (
                 Signature.objects.select_for_update(of=("self",))
                 .select_related("action")
@@ -219,15 +233,7 @@ def signature_create(
                 source_url=source_url,
                 message=message,
             )
-            return SignatureResult(signature=existing, counted=verified and not reason)
-        letter_attach(signature=signature, message=message)
-        if signature.status == Signature.Status.CONFIRMED:
-            count_change(signature=signature, delta=+1)
-            letter_send(signature=signature)
-        elif signature.status == Signature.Status.PENDING:
-            _send_confirmation(signature, number=1)
-        if signature.status != Signature.Status.FRAUD:
-            _record_consent(signature, source_url=source_url)
+        return SignatureResult(signature=existing, counted=verified and not reason)
     return SignatureResult(signature=signature, counted=verified and not reason)
 
 
@@ -280,10 +286,9 @@ def signature_confirm(*, token: str) -> ConfirmResult:
         return ConfirmResult(ConfirmOutcome.INVALID)
     now = timezone.now()
     with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update(of=("self",)).select_related("action").filter(pk=signature_id).first()
-        )
-        if signature is None:
+        try:
+            signature = Signature.objects.select_for_update(of=("self",)).select_related("action").get(pk=signature_id)
+        except Signature.DoesNotExist:
             return ConfirmResult(ConfirmOutcome.INVALID)
         outcome = {
             Signature.Status.CONFIRMED: ConfirmOutcome.ALREADY_CONFIRMED,

@@ -66,3 +66,13 @@ def test_erased_signatures_show_as_a_supporter(client, action):
     SignatureFactory(action=action, user=user, email=user.email)
     personal_data.erase(user)
     assert "A supporter" in client.get(f"/act/{action.slug}/signatures/").content.decode()
+
+
+def test_an_erased_name_leaves_the_cached_recent_supporters_at_once(client, action, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    SignatureFactory(action=action, user=user, email=user.email, first_name="Philippa", last_name="Quist")
+    assert "Philippa Q." in client.get(f"/act/{action.slug}/").content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data.erase(user)
+    html = client.get(f"/act/{action.slug}/").content.decode()
+    assert "Philippa" not in html and "A supporter" in html

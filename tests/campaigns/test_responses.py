@@ -91,3 +91,22 @@ def test_every_opted_in_signer_gets_the_response_once_however_often_staff_press(
         1,
         0,
     ]
+
+
+def test_a_response_recorded_after_a_visit_shows_at_once_to_anonymous_visitors(client, manager, action):
+    from django.test import Client
+
+    visitor = Client()
+    assert "The Government" not in visitor.get(f"/act/{action.slug}/").content.decode()  # now cached
+    client.post(
+        "/admin/campaigns/targetresponse/add/",
+        {
+            "action": action.pk,
+            "responder": "The Minister",
+            "title": "The Government responds",
+            "body": "We are reviewing it.",
+            "responded_on": "2026-11-20",
+            "published": "on",
+        },
+    )
+    assert "The Government responds" in visitor.get(f"/act/{action.slug}/").content.decode()

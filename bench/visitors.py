@@ -1,0 +1,232 @@
+"""Virtual visitors for the benchmarks that post forms: threads that each act like a browser
+(a cookie jar, the CSRF token from the page it just read) and time every request by its label.
+
+Cheap on purpose, so the load client does not starve the server it shares two CPUs with: plain
+http.client on keep-alive connections, no HTML parsing beyond one regular expression.
+
+    def sign(visitor, number):
+        page = visitor.get("/act/some-petition/", label="page")
+        visitor.post("/act/some-petition/", {"email": f"v{number}@example.org", ...}, label="post", csrf_from=page)
+
+    load = run_visitors("http://127.0.0.1:8000", sign, concurrency=32, duration=10)
+    load.stats["post"].p99_ms
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import math
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
+
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    headers: list[tuple[str, str]]
+    elapsed_ms: float
+
+    def csrf_token(self) -> str:
+        match = _CSRF_INPUT.search(self.body)
+        if not match:
+            raise ValueError("No CSRF token in the page")
+        return match.group(1).decode()
+
+
+@dataclass
+class Stats:
+    """Latencies of one label's successful and failed requests."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    failures: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def percentile(self, percent: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        # Nearest rank: the smallest value with at least `percent` of them at or below it.
+        index = min(len(ordered) - 1, max(0, math.ceil(percent / 100 * len(ordered)) - 1))
+        return ordered[index]
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies_ms)
+
+    @property
+    def p50_ms(self) -> float:
+        return self.percentile(50)
+
+    @property
+    def p99_ms(self) -> float:
+        return self.percentile(99)
+
+
+@dataclass
+class LoadResult:
+    duration: float
+    stats: dict[str, Stats]
+    completed: int  # scenarios that ran to the end without an error
+    errors: list[str]
+    client_cpu_percent: float  # of one CPU, for the load client itself
+
+    @property
+    def completed_per_second(self) -> float:
+        return self.completed / self.duration if self.duration else 0.0
+
+    def summary(self) -> str:
+        client = f"the load client used {self.client_cpu_percent:.0f}% of a CPU"
+        lines = [f"   {self.completed} scenarios in {self.duration:.1f}s; {client}"]
+        for label, stats in self.stats.items():
+            statuses = ", ".join(f"{code}: {n}" for code, n in sorted(stats.statuses.items()))
+            lines.append(
+                f"   {label}: {stats.count} ok, {stats.failures} failed ({statuses}); "
+                f"p50 {stats.p50_ms:.1f} ms, p90 {stats.percentile(90):.1f} ms, p99 {stats.p99_ms:.1f} ms, "
+                f"max {max(stats.latencies_ms, default=float('nan')):.1f} ms"
+            )
+        return "\n".join(lines)
+
+
+class RequestFailed(Exception):
+    pass
+
+
+class Visitor:
+    """One browser: a keep-alive connection, a cookie jar, timings shared with the other visitors."""
+
+    def __init__(self, base_url: str, stats: dict[str, Stats], lock: threading.Lock, headers: dict | None = None):
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        self.cookies: dict[str, str] = {}
+        self.headers = {"Accept-Language": "en", "User-Agent": "rally-bench", **(headers or {})}
+        self._stats = stats
+        self._lock = lock
+
+    def new_session(self) -> None:
+        """A new supporter's browser: no cookies, and a connection of its own."""
+        self.cookies.clear()
+        self.connection.close()
+
+    def _record(self, label: str, response: Response | None, ok: bool) -> None:
+        with self._lock:
+            stats = self._stats.setdefault(label, Stats())
+            if response is not None:
+                stats.statuses[response.status] = stats.statuses.get(response.status, 0) + 1
+            if ok and response is not None:
+                stats.latencies_ms.append(response.elapsed_ms)
+            else:
+                stats.failures += 1
+
+    def request(self, method: str, path: str, *, label: str, body: bytes | None = None, headers=None, expect=200):
+        headers = {**self.headers, **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            raw = self.connection.getresponse()
+            data = raw.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.connection.close()
+            self._record(label, None, ok=False)
+            raise RequestFailed(f"{method} {path}: {type(error).__name__}: {error}") from error
+        response = Response(raw.status, data, raw.getheaders(), (time.perf_counter() - started) * 1000)
+        if raw.will_close:
+            self.connection.close()  # http.client reconnects on the next request
+        for name, value in response.headers:
+            if name.lower() == "set-cookie":
+                for morsel in SimpleCookie(value).values():
+                    self.cookies[morsel.key] = morsel.value
+        ok = response.status == expect
+        self._record(label, response, ok)
+        if not ok:
+            raise RequestFailed(f"{method} {path}: HTTP {response.status}")
+        return response
+
+    def get(self, path: str, *, label: str, headers=None, expect=200) -> Response:
+        return self.request("GET", path, label=label, headers=headers, expect=expect)
+
+    def post(self, path: str, data: dict, *, label: str, csrf_from: Response | None = None, headers=None, expect=200):
+        """Posts a form like a browser: with the page's CSRF token and the same origin."""
+        if csrf_from is not None:
+            data = {**data, "csrfmiddlewaretoken": csrf_from.csrf_token()}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": self.origin,
+            "Referer": f"{self.origin}{path}",
+            **(headers or {}),
+        }
+        return self.request("POST", path, label=label, body=urlencode(data).encode(), headers=headers, expect=expect)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def run_visitors(
+    base_url: str,
+    scenario: Callable[[Visitor, int], None],
+    *,
+    concurrency: int,
+    duration: float,
+    max_scenarios: int | None = None,
+) -> LoadResult:
+    """`concurrency` visitors each run scenario(visitor, number) over and over for `duration` seconds
+    (or until max_scenarios have started); every number is used once across all of them."""
+    stats: dict[str, Stats] = {}
+    lock = threading.Lock()
+    numbers = itertools.count() if max_scenarios is None else iter(range(max_scenarios))
+    completed = itertools.count()  # next() is atomic under the GIL
+    errors: list[str] = []
+    start_gate = threading.Barrier(concurrency + 1)
+    deadline = [0.0]
+
+    def work() -> None:
+        visitor = Visitor(base_url, stats, lock)
+        start_gate.wait()
+        try:
+            while time.monotonic() < deadline[0]:
+                with lock:
+                    number = next(numbers, None)
+                if number is None:
+                    return
+                try:
+                    scenario(visitor, number)
+                    next(completed)
+                except RequestFailed as error:
+                    with lock:
+                        if len(errors) < 20:
+                            errors.append(str(error))
+        finally:
+            visitor.close()
+
+    # Short switches: a visitor whose response arrived should not wait long for the interpreter.
+    previous_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    cpu_started = time.process_time()
+    started = time.monotonic()
+    deadline[0] = started + duration
+    start_gate.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    cpu = time.process_time() - cpu_started
+    sys.setswitchinterval(previous_interval)
+    done = next(completed)
+    return LoadResult(
+        duration=elapsed, stats=stats, completed=done, errors=errors, client_cpu_percent=100 * cpu / elapsed
+    )

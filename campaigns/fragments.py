@@ -1,0 +1,106 @@
+"""Rendered page fragments that are the same for every visitor, kept briefly in the shared cache.
+
+The home page, the campaign list and the action page spent most of their time rendering the same
+HTML for everyone (campaign cards, the petition's text, a form listing 250 countries). A fragment is
+rendered from public data alone, never with the request, so nothing about a visitor (their name,
+their session) can get into one and be served to the next. A fragment holding a form is rendered
+with a slot where the CSRF token goes, and each visitor's own token is put in the slot.
+
+Fragments showing counts or recent supporters live COUNT_DELAY_SECONDS at most, and a fold forgets
+them at once. Fragments of one action carry the updated_at of the action they were rendered from,
+so they never outlive the (briefly cached) action as pages read it.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+# A form's HTML changes only with its action (whose updated_at is its version) or a deploy.
+FORM_FRAGMENT_SECONDS = 300
+# Rendered where a form's CSRF token goes. Marked safe, so it is the only way to get "<" into the
+# HTML as it is: text that anyone typed (a supporter's name, an action's title) is escaped, and the
+# Markdown of an ask loses unknown tags, so no content can pass itself off as the slot.
+CSRF_SLOT = mark_safe("<rally-csrf-token-slot>")
+
+HOME = "home"
+CAMPAIGN_LIST = "campaign-list"
+
+
+def fragment_key(name: str, language: str) -> str:
+    return f"campaigns:fragment:{name}:{language}"
+
+
+def action_page_name(action_id: int) -> str:
+    return f"action-page:{action_id}"
+
+
+def action_ask_name(action_id: int) -> str:
+    return f"action-ask:{action_id}"
+
+
+def action_form_name(action_id: int) -> str:
+    return f"action-form:{action_id}"
+
+
+def action_share_name(action_id: int) -> str:
+    return f"action-share:{action_id}"
+
+
+def action_version(action) -> str:
+    """What an action's fragments are rendered from: any save moves it on."""
+    return action.updated_at.isoformat() if action.updated_at else ""
+
+
+def _cached_parts(name: str, render: Callable[[], str], *, timeout: int, version: str) -> tuple[str, ...]:
+    key = fragment_key(name, get_language())
+    cached = cache.get(key)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == version and isinstance(cached[1], tuple):
+        return cached[1]
+    parts = tuple(str(render()).split(CSRF_SLOT))
+    cache.set(key, (version, parts), timeout)
+    return parts
+
+
+def cached_fragment(name: str, render: Callable[[], str], *, timeout: int, version: str = "") -> SafeString:
+    """The fragment in the active language, from the cache or rendered now by `render`.
+
+    `version` names what it is rendered from: a fragment of another version is rendered again."""
+    parts = _cached_parts(name, render, timeout=timeout, version=version)
+    if len(parts) != 1:
+        raise ValueError(f"The fragment {name} has a CSRF slot: use cached_form_fragment.")
+    return mark_safe(parts[0])  # noqa: S308 - rendered by our own templates, which escape
+
+
+def cached_form_fragment(
+    name: str, render: Callable[[], str], *, csrf_token: str, timeout: int, version: str = ""
+) -> SafeString:
+    """Like cached_fragment, for a fragment whose form takes a CSRF token: `render` renders it with
+    CSRF_SLOT as the token, and this visitor's csrf_token goes into the slot."""
+    parts = _cached_parts(name, render, timeout=timeout, version=version)
+    if len(parts) > 2:
+        raise ValueError(f"The fragment {name} has more than one CSRF slot.")
+    return mark_safe(escape(csrf_token).join(parts))  # noqa: S308 - rendered by our templates; the token is escaped
+
+
+def forget_fragments(names: list[str]) -> None:
+    """Drops these fragments in every language."""
+    cache.delete_many([fragment_key(name, code) for name in names for code, _label in settings.LANGUAGES])
+
+
+def forget_action_fragments(action_ids: list[int]) -> None:
+    """Forgets every fragment that shows these actions' counts or recent supporters (after a fold)."""
+    names = [HOME, CAMPAIGN_LIST]
+    for action_id in action_ids:
+        names += [action_page_name(action_id), action_ask_name(action_id)]
+    forget_fragments(names)
+
+
+def render_fragment(template: str, context: dict) -> str:
+    """Renders without the request: no context processor runs, so no user, session or CSRF token
+    of anyone's can be in the result."""
+    return render_to_string(template, context)
