@@ -97,16 +97,16 @@ def test_a_response_recorded_after_a_visit_shows_at_once_to_anonymous_visitors(c
     from django.test import Client
 
     visitor = Client()
-    assert "The Government" not in visitor.get(f"/act/{action.slug}/").content.decode()  # now cached
+    assert "Ottawa answers" not in visitor.get(f"/act/{action.slug}/").content.decode()  # now cached
     client.post(
         "/admin/campaigns/targetresponse/add/",
         {
             "action": action.pk,
             "responder": "The Minister",
-            "title": "The Government responds",
+            "title": "Ottawa answers",
             "body": "We are reviewing it.",
             "responded_on": "2026-11-20",
             "published": "on",
         },
     )
-    assert "The Government responds" in visitor.get(f"/act/{action.slug}/").content.decode()
+    assert "Ottawa answers" in visitor.get(f"/act/{action.slug}/").content.decode()
