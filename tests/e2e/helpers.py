@@ -124,17 +124,39 @@ def confirm_password_if_asked(page, password: str) -> None:
 
 
 # The permissions each staff group gets from the data migrations, by app label.
-_GROUP_GRANTS = {
-    "campaigns": lambda: importlib.import_module("campaigns.migrations.0002").GRANTS,
-    "tracker": lambda: {
-        name: _tracker_codenames(permissions)
-        for name, permissions in importlib.import_module("tracker.migrations.0002_staff_permissions").GROUPS.items()
-    },
-}
+def _migration(name: str):
+    return importlib.import_module(name)
 
 
-def _tracker_codenames(permissions: dict) -> list[str]:
-    return [f"{action}_{model}" for model, actions in permissions.items() for action in actions]
+def _by_model(groups: dict) -> dict:
+    return {
+        name: [f"{verb}_{model}" for model, verbs in permissions.items() for verb in verbs]
+        for name, permissions in groups.items()
+    }
+
+
+# What each data migration grants, by app: {group name: [codenames]}. Read from the migrations'
+# own constants so the two cannot drift; a new permissions migration must be added here.
+_GROUP_GRANTS = [
+    (
+        "accounts",
+        lambda: {
+            _migration("accounts.migrations.0003_supporter_data_permissions").GROUP: list(
+                _migration("accounts.migrations.0003_supporter_data_permissions").CODENAMES
+            )
+        },
+    ),
+    ("campaigns", lambda: _migration("campaigns.migrations.0002").GRANTS),
+    ("campaigns", lambda: _by_model(_migration("campaigns.migrations.0004_staff_permissions").GROUPS)),
+    ("tracker", lambda: _by_model(_migration("tracker.migrations.0002_staff_permissions").GROUPS)),
+    *(
+        ("emails", lambda module=module: {_migration(module).GROUP: _migration(module).PERMISSIONS})
+        for module in (
+            "emails.migrations.0003_supporter_data_permissions",
+            "emails.migrations.0005_mailing_permissions",
+        )
+    ),
+]
 
 
 def staff_group(name: str):
@@ -147,7 +169,7 @@ def staff_group(name: str):
     from django.contrib.auth.models import Group, Permission
 
     group, _created = Group.objects.get_or_create(name=name)
-    for app_label, grants in _GROUP_GRANTS.items():
+    for app_label, grants in _GROUP_GRANTS:
         codenames = grants().get(name, [])
         group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
     return group
