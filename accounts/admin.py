@@ -10,6 +10,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import ConsentRecord, EmailPreferences, User
 from .permissions import SupporterDataAdminMixin
@@ -102,7 +104,7 @@ class UserAdmin(SupporterDataAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdminMixin, SupporterDataAdminMixin, admin.ModelAdmin):
     """Proof of consent: rows are only ever added, by the supporter's own actions."""
 
     list_display = ("created_at", "topic", "granted", "value", "email", "user", "source")
@@ -111,15 +113,6 @@ class ConsentRecordAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("user",)
     readonly_fields = ("user", "email", "topic", "granted", "value", "wording", "source", "created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # allauth's own admins show addresses and authenticators: the same rule applies to them.

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from accounts.geography import CANADIAN_REGIONS
 from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
 from campaigns.fragments import forget_action_fragments
+from config.admin import ReadOnlyAdminMixin
 
 from . import selectors, staff_selectors
 from .models import (
@@ -793,21 +794,12 @@ class SuspectedFraudAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, SupporterDataAdminMixin, admin.ModelAdmin):
     list_display = ["at", "user_email", "kind", "action", "rows", "detail"]
     list_filter = ["kind", "at"]
     search_fields = ["user_email", "detail", "action__title"]
     date_hierarchy = "at"
     list_select_related = ["action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Signing limits and lists ---------------------------------------------------------------------

@@ -40,3 +40,16 @@ class RallyAdminSite(admin.AdminSite):
             messages.error(request, _("Your account has no access to the admin."))
             return redirect("campaigns:home")
         return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+
+
+class ReadOnlyAdminMixin:
+    """For records that are evidence (consent, audit, sent notices): viewable, never edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

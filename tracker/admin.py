@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import may_see_supporter_data
+from config.admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -554,16 +555,7 @@ class FollowAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationBatch)
-class NotificationBatchAdmin(admin.ModelAdmin):
+class NotificationBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["key", "review", "due_at", "sent_at", "recipients"]
     list_filter = ["review"]
     readonly_fields = ["review", "key", "window", "due_at", "sent_at", "recipients", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
