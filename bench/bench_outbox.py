@@ -217,6 +217,8 @@ def main() -> list:
         try:
             time.sleep(5)  # both workers connected and waiting
             own_cpu_before = sum(os.times()[:2])
+            # Starting a worker (imports, Django's setup) is not sending: count from here.
+            worker_cpu_before = sum(cpu_seconds(worker.pid) for worker in workers)
             database_cpu = PostgresCPU(database_url.rsplit("/", 1)[-1]).__enter__()
             load_before = os.getloadavg()[0]
             started = time.monotonic()
@@ -228,7 +230,7 @@ def main() -> list:
                 time.sleep(0.05)
             finished = sink.last_at or time.monotonic()
             time.sleep(1)  # anything sent twice would arrive now
-            worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
+            worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers) - worker_cpu_before
             own_cpu = sum(os.times()[:2]) - own_cpu_before
             database_cpu.__exit__(None, None, None)
         finally:

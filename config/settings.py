@@ -203,6 +203,9 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # An ESP through django-anymail, e.g. EMAIL_BACKEND=anymail.backends.postmark.EmailBackend.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    # The same backend, sending the outbox's own messages without the email package's detour.
+    EMAIL_BACKEND = "emails.backends.SMTPBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 

@@ -1,13 +1,17 @@
 """The embedded default's mail transport: each message in its own file under var/mail/, echoed to
 the console so that `make run` shows the verification link right where the server logs."""
 
+import smtplib
 import sys
 import threading
+from functools import lru_cache
 from pathlib import Path
 from uuid import uuid4
 
 from django.conf import settings
+from django.core.mail.backends import smtp
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import sanitize_address
 from django.utils import timezone
 
 
@@ -31,3 +35,39 @@ class FileAndConsoleBackend(BaseEmailBackend):
                     sys.stdout.flush()
             sent += 1
         return sent
+
+
+class SMTPBackend(smtp.EmailBackend):
+    """Django's SMTP backend, with the outbox's messages turned into bytes the quick way.
+
+    Used in place of `django.core.mail.backends.smtp.EmailBackend` (settings.py swaps it in): for
+    an OutboxMessage the bytes come from `wire_bytes()` and a plain address is not parsed again;
+    every other message goes through Django's own path unchanged.
+    """
+
+    def _send(self, email_message):
+        from .rendering import OutboxMessage, plain_address
+
+        if not isinstance(email_message, OutboxMessage):
+            return super()._send(email_message)
+        recipients = email_message.recipients()
+        if not recipients:
+            return False
+        encoding = email_message.encoding or settings.DEFAULT_CHARSET
+        from_email = _sanitized_sender(str(email_message.from_email), encoding)
+        recipients = [
+            address if plain_address(address) else sanitize_address(address, encoding) for address in recipients
+        ]
+        try:
+            self.connection.sendmail(from_email, recipients, email_message.wire_bytes())
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        return True
+
+
+@lru_cache(maxsize=64)
+def _sanitized_sender(address: str, encoding: str) -> str:
+    # A handful of senders send everything: parse each once.
+    return sanitize_address(address, encoding)

@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.template import Context
 from django.template.loader import TemplateDoesNotExist, get_template, render_to_string
-from django.utils.html import escape, linebreaks
+from django.utils.html import conditional_escape, escape, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
@@ -45,7 +45,109 @@ class _ShortHeadersAsIs(type(compat32)):
 _POLICY = _ShortHeadersAsIs()
 
 
+_FAST_EXTRA_HEADERS = {"Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"}
+_NOT_IN_PLAIN_ADDRESS = set(' \t\r\n\0<>()[]\\,;:"')
+
+
+def plain_address(value: str) -> bool:
+    """An ASCII addr-spec with nothing to quote or encode: it goes on the wire exactly as written."""
+    local, at, domain = value.rpartition("@")
+    return bool(at and local and domain) and value.isascii() and not _NOT_IN_PLAIN_ADDRESS.intersection(value)
+
+
+def _header(name: str, value: str) -> str:
+    """One header line (folded at spaces past 78 characters). Only called with one-line ASCII values."""
+    line = f"{name}: {value}"
+    if len(line) <= 78:
+        return line + "\r\n"
+    out, current = [], f"{name}:"
+    for word in value.split(" "):
+        if len(current) + 1 + len(word) > 78 and current != f"{name}:":
+            out.append(current)
+            current = ""
+        current = f"{current} {word}"
+    out.append(current)
+    return "\r\n".join(out) + "\r\n"
+
+
+def _text_part(text: str, subtype: str) -> tuple[str, str] | None:
+    """(headers, body) of a utf-8 text part sent as is, or None when it needs encoding."""
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    if any(len(line.encode()) > 998 for line in body.split("\n")):
+        return None  # quoted-printable needed: the email package does that
+    encoding = "7bit" if body.isascii() else "8bit"
+    headers = (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        f"MIME-Version: 1.0\r\nContent-Transfer-Encoding: {encoding}\r\n"
+    )
+    return headers, body.replace("\n", "\r\n")
+
+
 class OutboxMessage(EmailMultiAlternatives):
+    def wire_bytes(self) -> bytes:
+        """The message as SMTP sends it (CRLF line ends).
+
+        The outbox's own messages are put together directly, which costs a tenth of going through
+        the email package; anything unusual (attachments, encoded addresses, very long lines, other
+        headers) goes through `message()` as before. Header values never carry a line break: the
+        subject and names are one line by construction and checked again here.
+        """
+        fast = self._wire_bytes_direct()
+        return fast if fast is not None else self.message().as_bytes(linesep="\r\n")
+
+    def _wire_bytes_direct(self) -> bytes | None:
+        from email.header import Header
+        from email.utils import formatdate
+
+        if (
+            self.attachments
+            or self.cc
+            or self.bcc
+            or (self.encoding or settings.DEFAULT_CHARSET).lower() not in {"utf-8", "utf8"}
+            or self.content_subtype != "plain"
+            or not set(self.extra_headers) <= _FAST_EXTRA_HEADERS
+            or len(self.alternatives) > 1
+            or any(mimetype != "text/html" for _content, mimetype in self.alternatives)
+            or not all(plain_address(address) for address in [*self.to, *self.reply_to])
+        ):
+            return None
+        from_email = str(self.from_email)
+        values = [self.subject, from_email, *self.extra_headers.values()]
+        if any("\n" in str(value) or "\r" in str(value) for value in values):
+            return None  # the email package refuses it with BadHeaderError
+        if not from_email.isascii():
+            return None
+        parts = [_text_part(str(self.body), "plain")]
+        parts += [_text_part(str(content), "html") for content, _mimetype in self.alternatives]
+        if any(part is None for part in parts):
+            return None
+        subject = str(self.subject)
+        if subject.isascii():
+            subject_line = _header("Subject", subject)
+        else:
+            encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
+            subject_line = f"Subject: {encoded}\r\n"
+        headers = [
+            subject_line,
+            _header("From", from_email),
+            _header("To", ", ".join(self.to)),
+        ]
+        if self.reply_to:
+            headers.append(_header("Reply-To", ", ".join(self.reply_to)))
+        headers.append(_header("Date", formatdate(localtime=settings.EMAIL_USE_LOCALTIME)))
+        if "Message-ID" not in self.extra_headers:
+            headers.append(_header("Message-ID", make_msgid(domain=_site_domain())))
+        headers += [_header(name, str(value)) for name, value in self.extra_headers.items()]
+        if len(parts) == 1:
+            part_headers, body = parts[0]
+            return (part_headers + "".join(headers) + "\r\n" + body).encode()
+        boundary = f"=_{uuid4().hex[:26]}"
+        out = [f'Content-Type: multipart/alternative; boundary="{boundary}"\r\nMIME-Version: 1.0\r\n', *headers]
+        for part_headers, body in parts:
+            out += ["\r\n--", boundary, "\r\n", part_headers, "\r\n", body]
+        out += ["\r\n--", boundary, "--\r\n"]
+        return "".join(out).encode()
+
     def message(self):
         message = super().message()
         message.policy = _POLICY
@@ -135,9 +237,102 @@ def _site_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def build_message(
-    email: OutboxEmail, rendered: Rendered, *, extra_context: dict | None = None
-) -> EmailMultiAlternatives:
+# The layout, rendered once per kind of email -----------------------------------------------------
+#
+# Every email of a bulk send wears the same layout around different content. Rendering both layout
+# templates for each recipient cost more than the rest of building the message, so the layout is
+# rendered once per language, category and set of optional parts, with a marker in place of each
+# per-email value, and each email is then put together by joining the pieces. The markers are
+# control characters that no rendered value contains; a value that does (or a layout that filters
+# one of them) is simply rendered the slow way. tests/emails/test_content.py checks both ways give
+# the same bytes.
+
+_PER_EMAIL = ("subject", "content_text", "content_html", "why", "unsubscribe_url", "preferences_url")
+_MARK = "\x02{}\x03"
+_ESCAPED_IN_HTML = {"subject", "why", "unsubscribe_url", "preferences_url"}
+
+
+@dataclass(frozen=True)
+class _Shell:
+    text: tuple[str, ...]  # pieces between markers ...
+    text_fields: tuple[str, ...]  # ... and the field each marker stands for
+    html: tuple[str, ...]
+    html_fields: tuple[str, ...]
+
+
+def _split(rendered: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    pieces, fields = [], []
+    rest = rendered
+    while "\x02" in rest:
+        before, _mark, after = rest.partition("\x02")
+        name, closing, rest = after.partition("\x03")
+        if not closing or name not in _PER_EMAIL:
+            return None
+        pieces.append(before)
+        fields.append(name)
+    pieces.append(rest)
+    return tuple(pieces), tuple(fields)
+
+
+def _layout_context(email: OutboxEmail, values: dict) -> dict:
+    return {
+        **values,
+        "content_html": mark_safe(values["content_html"]),  # noqa: S308 - rendered by our own templates
+        "is_bulk": email.category in BULK_CATEGORIES,
+        "category": email.category,
+        "site_url": settings.SITE_URL,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "organisation_address": settings.ORGANISATION_POSTAL_ADDRESS,
+        "LANGUAGE_CODE": email.language,
+    }
+
+
+def _render_layout(email: OutboxEmail, values: dict) -> tuple[str, str]:
+    context = _layout_context(email, values)
+    with override(email.language):
+        return render_to_string("emails/layout.txt", context), render_to_string("emails/layout.html", context)
+
+
+@lru_cache(maxsize=64)
+def _shell(language: str, category: str, present: frozenset, site: tuple) -> _Shell | None:
+    """The layout for one kind of email with markers for its per-email values (None if the
+    markers did not come through intact). `site` is in the key so a changed setting is seen."""
+    email = OutboxEmail(language=language, category=category)
+    marked = {name: (_MARK.format(name) if name in present else "") for name in _PER_EMAIL}
+    text, html = _render_layout(email, marked)
+    text_parts, html_parts = _split(text), _split(html)
+    if text_parts is None or html_parts is None:
+        return None
+    return _Shell(text_parts[0], text_parts[1], html_parts[0], html_parts[1])
+
+
+def _join(pieces: tuple[str, ...], fields: tuple[str, ...], values: dict, *, html: bool) -> str:
+    out = [pieces[0]]
+    for name, piece in zip(fields, pieces[1:], strict=True):
+        value = values[name]
+        out.append(conditional_escape(value) if html and name in _ESCAPED_IN_HTML else value)
+        out.append(piece)
+    return "".join(out)
+
+
+def render_layout(email: OutboxEmail, values: dict) -> tuple[str, str]:
+    """The plain-text and HTML bodies: `values` (the per-email parts) inside the layout."""
+    with override(email.language):  # `why` may be a lazy translation
+        values = {name: str(values.get(name) or "") for name in _PER_EMAIL}
+    site = (settings.SITE_URL, settings.ORGANISATION_NAME, settings.ORGANISATION_POSTAL_ADDRESS)
+    present = frozenset(name for name, value in values.items() if value)
+    shell = None
+    if not any("\x02" in value or "\x03" in value for value in values.values()):
+        shell = _shell(email.language, email.category, present, site)
+    if shell is None:
+        return _render_layout(email, values)
+    return (
+        _join(shell.text, shell.text_fields, values, html=False),
+        _join(shell.html, shell.html_fields, values, html=True),
+    )
+
+
+def build_message(email: OutboxEmail, rendered: Rendered) -> EmailMultiAlternatives:
     """Wraps the content in the layout and returns a message ready for a connection.
 
     Bulk categories carry why the recipient gets them, the unsubscribe link and the one-click
@@ -145,22 +340,18 @@ def build_message(
     """
     from .unsubscribe import unsubscribe_extras
 
-    extras = {**unsubscribe_extras(email), **(extra_context or {})}
-    context = {
-        "subject": rendered.subject,
-        "content_text": rendered.text,
-        "content_html": mark_safe(rendered.html),  # noqa: S308 - rendered by our own templates
-        "is_bulk": email.category in BULK_CATEGORIES,
-        "category": email.category,
-        "site_url": settings.SITE_URL,
-        "organisation_name": settings.ORGANISATION_NAME,
-        "organisation_address": settings.ORGANISATION_POSTAL_ADDRESS,
-        "LANGUAGE_CODE": email.language,
-        **extras,
-    }
-    with override(email.language):
-        text = render_to_string("emails/layout.txt", context)
-        html = render_to_string("emails/layout.html", context)
+    extras = unsubscribe_extras(email)
+    text, html = render_layout(
+        email,
+        {
+            "subject": rendered.subject,
+            "content_text": rendered.text,
+            "content_html": rendered.html,
+            "why": extras.get("why", ""),
+            "unsubscribe_url": extras.get("unsubscribe_url", ""),
+            "preferences_url": extras.get("preferences_url", ""),
+        },
+    )
     headers = {"Message-ID": make_msgid(domain=_site_domain()), **(extras.get("headers") or {})}
     reply_to = valid_address(email.reply_to)
     message = OutboxMessage(
