@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.bench_outbox import CountingSink, cpu_seconds, django_python, start_worker
+from bench.bench_outbox import CountingSink, PostgresCPU, cpu_seconds, django_python, start_worker
 from bench.harness import (
     BASE_DIR,
     RssSampler,
@@ -104,6 +104,11 @@ def main() -> list:
         samplers = [RssSampler(worker.pid).__enter__() for worker in workers]
         try:
             time.sleep(5)  # both workers connected and waiting
+            # Starting a worker (imports, Django's setup) is not sending: count from here.
+            worker_cpu_before = sum(cpu_seconds(worker.pid) for worker in workers)
+            own_cpu_before = sum(os.times()[:2])
+            database_cpu = PostgresCPU(database_url.rsplit("/", 1)[-1]).__enter__()
+            load_before = os.getloadavg()[0]
             started = time.monotonic()
             batches = int(django_python(env, SCHEDULE).split()[-1])
             deadline = time.monotonic() + 600
@@ -112,11 +117,13 @@ def main() -> list:
                     raise RuntimeError(f"A worker died; see {log_dir}")
                 time.sleep(0.05)
             finished = sink.last_at or time.monotonic()
+            worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers) - worker_cpu_before
+            own_cpu = sum(os.times()[:2]) - own_cpu_before
+            database_cpu.__exit__(None, None, None)
             delivered_first_run = sink.total
             second_batches = int(django_python(env, SCHEDULE).split()[-1])
             time.sleep(5)  # anything the second run (or a duplicate) sent would arrive now
             second_run_sent = sink.total - delivered_first_run
-            worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
         finally:
             for sampler in samplers:
                 sampler.__exit__(None, None, None)
@@ -128,7 +135,11 @@ def main() -> list:
     print(
         f"   first run: {batches} batch tasks, {delivered_first_run:,} digests in {elapsed:.1f}s "
         f"({delivered_first_run / elapsed:,.0f}/s); second run: {second_batches} batch tasks; "
-        f"worker CPU per digest {1000 * worker_cpu / max(1, SUPPORTERS):.2f} ms; rows: {statuses}",
+        f"rows: {statuses}\n"
+        f"   CPU per digest: workers {1000 * worker_cpu / max(1, SUPPORTERS):.2f} ms, sink "
+        f"{1000 * own_cpu / max(1, SUPPORTERS):.2f} ms, PostgreSQL "
+        f"{1000 * (database_cpu.seconds - database_cpu.baseline) / max(1, SUPPORTERS):.2f} ms; load average before "
+        f"the run {load_before:.1f} (other work on this machine slows the figure)",
         flush=True,
     )
     return [

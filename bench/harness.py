@@ -520,17 +520,24 @@ class RssSampler:
         self.pid = pid
         self.interval = interval
         self.peak_bytes = 0
+        self._processes = None
+        self._listed_at = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def sample(self) -> int:
-        try:
-            root = psutil.Process(self.pid)
-            processes = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return 0
+        # Listing descendants reads every process on the machine: done once a second, not at
+        # every sample, so the sampler does not take CPU from what it measures.
+        now = time.monotonic()
+        if self._processes is None or now - self._listed_at > 1.0:
+            try:
+                root = psutil.Process(self.pid)
+                self._processes = [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                return 0
+            self._listed_at = now
         total = 0
-        for process in processes:
+        for process in self._processes:
             try:
                 total += process.memory_info().rss
             except psutil.NoSuchProcess:

@@ -37,6 +37,41 @@ class FileAndConsoleBackend(BaseEmailBackend):
         return sent
 
 
+class _QuickEnvelope:
+    """smtplib parses each envelope address again (quoteaddr); a plain one needs only brackets."""
+
+    def mail(self, sender, options=()):
+        from .rendering import plain_address
+
+        if options:
+            return super().mail(sender, options)
+        self.putcmd("mail", f"FROM:<{sender if plain_address(sender) else _envelope_sender(sender)}>")
+        return self.getreply()
+
+    def rcpt(self, recip, options=()):
+        from .rendering import plain_address
+
+        if plain_address(recip):
+            optionlist = " " + " ".join(options) if options and self.does_esmtp else ""
+            self.putcmd("rcpt", f"TO:<{recip}>{optionlist}")
+            return self.getreply()
+        return super().rcpt(recip, options)
+
+
+class _SMTP(_QuickEnvelope, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_QuickEnvelope, smtplib.SMTP_SSL):
+    pass
+
+
+@lru_cache(maxsize=64)
+def _envelope_sender(address: str) -> str:
+    # "Rally <rally@example.org>" → "rally@example.org", parsed once per sender.
+    return smtplib.quoteaddr(address).removeprefix("<").removesuffix(">")
+
+
 class SMTPBackend(smtp.EmailBackend):
     """Django's SMTP backend, with the outbox's messages turned into bytes the quick way.
 
@@ -44,6 +79,10 @@ class SMTPBackend(smtp.EmailBackend):
     an OutboxMessage the bytes come from `wire_bytes()` and a plain address is not parsed again;
     every other message goes through Django's own path unchanged.
     """
+
+    @property
+    def connection_class(self):
+        return _SMTP_SSL if self.use_ssl else _SMTP
 
     def _send(self, email_message):
         from .rendering import OutboxMessage, plain_address

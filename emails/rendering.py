@@ -1,6 +1,7 @@
 """Renders outbox rows into messages: one layout for every email, an HTML and a plain-text part,
 in the recipient's language."""
 
+import json
 from dataclasses import dataclass
 from email.policy import compat32
 from email.utils import formataddr, make_msgid
@@ -83,6 +84,14 @@ def _text_part(text: str, subtype: str) -> tuple[str, str] | None:
     return headers, body.replace("\n", "\r\n")
 
 
+@lru_cache(maxsize=256)
+def _encoded_subject(subject: str) -> str:
+    # RFC 2047 words for a subject with accents; a bulk send has a few subjects for many emails.
+    from email.header import Header
+
+    return f"Subject: {Header(subject, 'utf-8', header_name='Subject').encode(linesep=chr(13) + chr(10))}\r\n"
+
+
 class OutboxMessage(EmailMultiAlternatives):
     def wire_bytes(self) -> bytes:
         """The message as SMTP sends it (CRLF line ends).
@@ -96,7 +105,6 @@ class OutboxMessage(EmailMultiAlternatives):
         return fast if fast is not None else self.message().as_bytes(linesep="\r\n")
 
     def _wire_bytes_direct(self) -> bytes | None:
-        from email.header import Header
         from email.utils import formatdate
 
         if (
@@ -122,11 +130,7 @@ class OutboxMessage(EmailMultiAlternatives):
         if any(part is None for part in parts):
             return None
         subject = str(self.subject)
-        if subject.isascii():
-            subject_line = _header("Subject", subject)
-        else:
-            encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
-            subject_line = f"Subject: {encoded}\r\n"
+        subject_line = _header("Subject", subject) if subject.isascii() else _encoded_subject(subject)
         headers = [
             subject_line,
             _header("From", from_email),
@@ -214,22 +218,68 @@ def render_content(email: OutboxEmail) -> Rendered:
     if not email.template:
         html = email.body_html or linebreaks(escape(email.body_text))
         return Rendered(one_line(email.subject), email.body_text, html)
-    context = {
-        **email.context,
-        "site_url": settings.SITE_URL,
-        "organisation_name": settings.ORGANISATION_NAME,
-        "to_email": email.to_email,
-    }
-    with override(email.language):
-        subject = _render_plain(f"{email.template}_subject.txt", context)
-        text = _render_plain(f"{email.template}.txt", context)
-        if email.category in PLAIN_TEXT_CATEGORIES:
+    if email.template in SHARED_CONTENT_TEMPLATES and email.category in BULK_CATEGORIES:
+        shared = _render_shared(email)
+        if shared is not None:
+            return shared
+    context = {**email.context, "to_email": email.to_email}
+    return _render_content(email.template, email.language, email.category, context)
+
+
+def _render_content(template: str, language: str, category: str, context: dict) -> Rendered:
+    context = {**context, "site_url": settings.SITE_URL, "organisation_name": settings.ORGANISATION_NAME}
+    with override(language):
+        subject = _render_plain(f"{template}_subject.txt", context)
+        text = _render_plain(f"{template}.txt", context)
+        if category in PLAIN_TEXT_CATEGORIES:
             return Rendered(one_line(subject), text.strip() + "\n", "")
         try:
-            html = render_to_string(f"{email.template}.html", context)
+            html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             html = linebreaks(escape(text))
     return Rendered(one_line(subject), text.strip() + "\n", html)
+
+
+# Bulk content shared by many recipients --------------------------------------------------------
+#
+# A digest or an update differs from one recipient to the next mostly by the first name: the
+# recipients of one send who took the same actions get the same words. These templates depend on
+# their context alone (no database lookups, no recipient address), so each distinct context is
+# rendered once per worker with a marker for the first name, which is then put in (escaped in
+# HTML). A marker a template changed or cut shows up in the result, which is then rendered whole.
+
+SHARED_CONTENT_TEMPLATES = {"emails/email/digest", "emails/email/notice"}
+_NAME_MARK = "\x02first_name\x03"
+
+
+@lru_cache(maxsize=256)
+def _render_marked(template: str, language: str, category: str, shared: str, has_name: bool, site: tuple):
+    context = {**json.loads(shared), "first_name": _NAME_MARK if has_name else "", "to_email": ""}
+    return _render_content(template, language, category, context)
+
+
+def _render_shared(email: OutboxEmail) -> Rendered | None:
+    name = str(email.context.get("first_name") or "")
+    if "\x02" in name or "\x03" in name:
+        return None
+    try:
+        shared = json.dumps(
+            {key: value for key, value in email.context.items() if key != "first_name"},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+    except (TypeError, ValueError):
+        return None
+    site = (settings.SITE_URL, settings.ORGANISATION_NAME)
+    marked = _render_marked(email.template, email.language, email.category, shared, bool(name), site)
+    rendered = Rendered(
+        one_line(marked.subject.replace(_NAME_MARK, name)),
+        marked.text.replace(_NAME_MARK, name),
+        marked.html.replace(_NAME_MARK, conditional_escape(name)),
+    )
+    if any("\x02" in part or "\x03" in part for part in (rendered.subject, rendered.text, rendered.html)):
+        return None
+    return rendered
 
 
 @lru_cache(maxsize=1)

@@ -189,3 +189,87 @@ def test_the_smtp_backend_reports_a_refusal_unless_silent():
         backend._send(message)
     backend.fail_silently = True
     assert backend._send(message) is False
+
+
+DIGEST_CONTEXT = {
+    "frequency": "weekly",
+    "campaigns": [{"title": "Welcome <at> the border", "summary": "Stop & think.", "url": "https://e.org/c/"}],
+    "actions": [{"title": "Petition", "url": "https://e.org/a/", "count": 12, "goal": 100, "new": 1}],
+    "milestones": [{"action": "Petition", "url": "https://e.org/a/", "name": "First", "count": 10, "consequence": ""}],
+    "responses": [
+        {"action": "Petition", "url": "https://e.org/a/", "responder": "The Minister", "title": "We read it"}
+    ],
+    "developments": [{"review": "STCA", "title": "Hearing", "url": "https://e.org/r/", "date": "2026-11-20"}],
+}
+
+
+@pytest.mark.parametrize("first_name", ["Zoë <b>&", "", "O'Brien", "Ana\nBcc: x"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("template", "category", "context"),
+    [
+        ("emails/email/digest", Category.DIGEST, DIGEST_CONTEXT),
+        ("emails/email/notice", Category.CAMPAIGN_UPDATES, {"subject": "News for you", "body": "One.\n\nTwo & <3>."}),
+        ("emails/email/notice", Category.TRACKER_UPDATES, {"subject": "Hello {{ first_name }}", "body": "x"}),
+    ],
+)
+def test_shared_content_with_the_name_put_in_is_the_content_rendered_for_one(
+    template, category, context, first_name, language
+):
+    from emails.rendering import _render_content, _render_shared
+
+    email_row = OutboxEmail(
+        to_email="ana@example.org",
+        category=category,
+        language=language,
+        template=template,
+        context={**context, "first_name": first_name},
+    )
+
+    shared = _render_shared(email_row)
+    again = _render_shared(email_row)  # from the cache this time
+
+    whole = _render_content(template, language, category, {**email_row.context, "to_email": email_row.to_email})
+    assert shared == again == whole
+
+
+def test_a_name_holding_the_marker_is_rendered_whole():
+    from emails.rendering import _render_shared
+
+    email_row = OutboxEmail(
+        to_email="ana@example.org",
+        category=Category.DIGEST,
+        language="en",
+        template="emails/email/digest",
+        context={**DIGEST_CONTEXT, "first_name": "\x02first_name\x03"},
+    )
+
+    assert _render_shared(email_row) is None
+    assert render_content(email_row).text
+
+
+def test_the_envelope_names_plain_addresses_as_they_are_and_parses_the_rest(settings):
+    """The SMTP dialogue itself, against a server that records what it is told."""
+    from emails.backends import _SMTP
+
+    said = []
+
+    class Listening(_SMTP):
+        def putcmd(self, cmd, args=""):
+            said.append(f"{cmd} {args}")
+
+        def getreply(self):
+            return 250, b"ok"
+
+    connection = Listening()
+    connection.mail("Rally <rally@example.org>")
+    connection.mail("rally@example.org")
+    connection.rcpt("ana+x@example.org")
+    connection.rcpt("Zoë <zoe@example.org>")
+
+    assert said == [
+        "mail FROM:<rally@example.org>",
+        "mail FROM:<rally@example.org>",
+        "rcpt TO:<ana+x@example.org>",
+        "rcpt TO:<zoe@example.org>",
+    ]
