@@ -189,14 +189,34 @@ class _Outcomes:
     def __init__(self, token: str):
         self.token = token
         self._cursor = None
+        self._prepared: dict[tuple[str, ...], str] = {}
 
     def close(self) -> None:
-        if self._cursor is not None:
-            try:
-                self._cursor.close()
-            except Exception:
-                logger.debug("Closing the outcomes cursor failed", exc_info=True)
-            self._cursor = None
+        if self._cursor is None:
+            return
+        try:
+            for statement in self._prepared.values():
+                self._cursor.execute(f"DEALLOCATE {statement}")
+            self._cursor.close()
+        except Exception:
+            logger.debug("Closing the outcomes cursor failed", exc_info=True)
+        self._cursor = None
+        self._prepared = {}
+
+    def _statement(self, names: tuple[str, ...]) -> str:
+        """The UPDATE for these fields; on PostgreSQL a statement prepared for this run, which
+        spares the server parsing and planning the same UPDATE for every email (a third of its
+        work per outcome)."""
+        sql = _outcome_sql(connection.vendor, names)
+        count = len(names) + 2
+        if connection.vendor != "postgresql":
+            return sql
+        if names not in self._prepared:
+            name = f"rally_outcome_{self.token[:12]}_{len(self._prepared)}"
+            numbered = sql.replace("%s", "{}").format(*[f"${n}" for n in range(1, count + 1)])
+            self._cursor.execute(f"PREPARE {name} AS {numbered}")
+            self._prepared[names] = name
+        return f"EXECUTE {self._prepared[names]}({', '.join(['%s'] * count)})"
 
     def _write(self, email: OutboxEmail, **fields) -> None:
         fields.update(claimed_at=None, claim_token="")
@@ -204,7 +224,7 @@ class _Outcomes:
         values = [_field(name).get_db_prep_save(fields[name], connection) for name in names]
         if self._cursor is None:
             self._cursor = connection.cursor()
-        self._cursor.execute(_outcome_sql(connection.vendor, names), [*values, email.pk, self.token])
+        self._cursor.execute(self._statement(names), [*values, email.pk, self.token])
 
     def sent(self, email: OutboxEmail, *, message_id: str, rendered) -> None:
         self._write(
