@@ -245,15 +245,16 @@ def mailing_send_now(*, mailing_id: int) -> Mailing:
 def mailing_deliver(*, mailing_id: int) -> int:
     """Writes the outbox rows of a mailing that is sending; returns the rows written.
 
-    One transaction holding the row's lock: a second worker skips the mailing, and a worker killed
-    half-way leaves it "sending" with nothing written, for the next sweep to redo.
+    Rows are written and committed a batch at a time, so the first recipients have the email
+    while the rest of a large audience is still being written, and no transaction stays open for
+    the whole audience. The keys make a repeat add nothing: a worker killed half-way leaves the
+    mailing "sending", and the next sweep writes only what is missing, then marks it sent. One
+    process at a time works on a mailing (the others return at once).
     """
-    with transaction.atomic():
-        mailing = (
-            Mailing.objects.select_for_update(skip_locked=True)
-            .filter(pk=mailing_id, status=Mailing.Status.SENDING)
-            .first()
-        )
+    from config.locks import exclusive
+
+    with exclusive("emails.mailing", mailing_id) as mine:
+        mailing = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).first() if mine else None
         if mailing is None:
             return 0
         default_link = _default_action_link(mailing)
@@ -279,10 +280,11 @@ def mailing_deliver(*, mailing_id: int) -> int:
             consent_checked=mailing.audience != Mailing.Audience.CAMPAIGN_UPDATES,
             from_email=_from_email(mailing),
         )
-        mailing.status = Mailing.Status.SENT
-        mailing.sent_at = timezone.now()
-        mailing.recipients = OutboxEmail.objects.filter(key__startswith=f"mailing:{mailing.pk}:").count()
-        mailing.save(update_fields=["status", "sent_at", "recipients"])
+        Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(
+            status=Mailing.Status.SENT,
+            sent_at=timezone.now(),
+            recipients=OutboxEmail.objects.filter(key__startswith=f"mailing:{mailing.pk}:").count(),
+        )
     return written
 
 

@@ -286,3 +286,57 @@ def test_bulk_enqueue_checks_consent_for_the_campaign_updates_audience():
     mailing_deliver(mailing_id=sending.pk)
     assert OutboxEmail.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_a_mailing_left_half_written_is_finished_without_repeats(django_capture_on_commit_callbacks):
+    action = ActionFactory()
+    for n in range(5):
+        SignatureFactory(action=action, opt_in=True, email=f"s{n}@example.org")
+    sending = mailing(actions=[action], status=Mailing.Status.SENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        mailing_deliver(mailing_id=sending.pk)
+    # A worker that died after writing part of the audience: three rows left, still "sending".
+    written = OutboxEmail.objects.filter(key__startswith=f"mailing:{sending.pk}:").order_by("to_email")
+    OutboxEmail.objects.filter(pk__in=[row.pk for row in written[3:]]).delete()
+    Mailing.objects.filter(pk=sending.pk).update(status=Mailing.Status.SENDING)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mailing_deliver(mailing_id=sending.pk) == 2
+
+    assert sorted(message.to[0] for message in delivered_mail()) == ["s3@example.org", "s4@example.org"]
+    sending.refresh_from_db()
+    assert (sending.status, sending.recipients) == (Mailing.Status.SENT, 5)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_one_process_at_a_time_writes_a_mailing():
+    import threading
+
+    from django.db import connections
+
+    from config.locks import exclusive
+
+    action = ActionFactory()
+    SignatureFactory(action=action, opt_in=True)
+    sending = mailing(actions=[action], status=Mailing.Status.SENDING)
+    held, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        with exclusive("emails.mailing", sending.pk) as mine:
+            assert mine
+            held.set()
+            release.wait(10)
+        connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert held.wait(10)
+    try:
+        assert mailing_deliver(mailing_id=sending.pk) == 0  # the other one is on it
+    finally:
+        release.set()
+        thread.join()
+    assert mailing_deliver(mailing_id=sending.pk) == 1
+    assert Mailing.objects.get(pk=sending.pk).status == Mailing.Status.SENT
