@@ -69,7 +69,14 @@ class CountingSink:
         from aiosmtpd.controller import Controller
 
         logging.getLogger("mail.log").setLevel(logging.WARNING)
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        # aiosmtpd on uvloop, as an asyncio server is run in production: the stand-in for the
+        # mail relay then takes about a quarter less of the two CPUs it shares with what is measured.
+        loop = None
+        if os.environ.get("BENCH_SINK_LOOP", "uvloop") == "uvloop":
+            import uvloop
+
+            loop = uvloop.new_event_loop()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, ready_timeout=10, loop=loop)
         self._controller.start()
         return self
 
