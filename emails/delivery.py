@@ -221,7 +221,10 @@ class _Outcomes:
     def _write(self, email: OutboxEmail, **fields) -> None:
         fields.update(claimed_at=None, claim_token="")
         names = tuple(sorted(fields))
-        values = [_field(name).get_db_prep_save(fields[name], connection) for name in names]
+        if connection.vendor == "postgresql":
+            values = [fields[name] for name in names]  # str, datetime, None: psycopg2 takes them as they are
+        else:
+            values = [_field(name).get_db_prep_save(fields[name], connection) for name in names]
         if self._cursor is None:
             self._cursor = connection.cursor()
         self._cursor.execute(self._statement(names), [*values, email.pk, self.token])

@@ -26,7 +26,6 @@ from .models import Category, Mailing, OutboxEmail, Suppression
 from .rendering import one_line, safe_mailbox
 from .services import Recipient, email_bulk_enqueue, email_enqueue
 
-TEMPLATE = "emails/email/mailing"
 PLACEHOLDERS = ("first_name", "action_link")
 # Markdown never alters these (no underscores, no punctuation), so they survive rendering and are
 # replaced afterwards with each recipient's values, escaped.
@@ -274,7 +273,7 @@ def mailing_deliver(*, mailing_id: int) -> int:
             audience=mailing_audience(mailing),
             key_prefix=f"mailing:{mailing.pk}",
             category=mailing_category(mailing),
-            template=TEMPLATE,
+            template="",  # each recipient's content is finished here: sent as it is
             build=build,
             recipient=_member_recipient(mailing),
             consent_checked=mailing.audience != Mailing.Audience.CAMPAIGN_UPDATES,

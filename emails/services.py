@@ -127,7 +127,8 @@ def email_bulk_enqueue(
     (the keys exist); suppressed addresses and, for users, those without consent for the category
     are skipped. `build(member)` returns the JSON context, or None to skip that member. Pass
     `consent_checked=True` when the audience itself is the proof of consent (e.g. signers who
-    ticked opt_in). Returns the number of rows written.
+    ticked opt_in). With no template, `build` returns the finished content instead, as
+    {"subject", "text", "html"}, which is sent as it is. Returns the number of rows written.
     """
     from .policy import consenting_user_ids, email_hash, suppressed_hashes
 
@@ -162,13 +163,17 @@ def email_bulk_enqueue(
             context = build(member)
             if context is None:
                 continue
+            content = {} if template else context
             rows.append(
                 OutboxEmail(
                     key=keys[member.pk],
                     to_email=address,
                     category=category,
                     template=template,
-                    context=context,
+                    context=context if template else {},
+                    subject=content.get("subject", "")[:300],
+                    body_text=content.get("text", ""),
+                    body_html=content.get("html", ""),
                     user=to.user,
                     language=_language(to.language, to.user),
                     consent_checked=consent_checked,
