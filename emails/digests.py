@@ -7,6 +7,7 @@ processes or a worker killed mid-batch leave either both rows or neither, and a 
 the supporters already done.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -110,7 +111,9 @@ def digests_schedule(*, now: datetime | None = None, batch_size: int | None = No
         return 0
     queued = 0
     for start in range(bounds["low"], bounds["high"] + 1, batch_size):
-        send_digest_batch.delay(now=now.isoformat(), pk_from=start, pk_to=start + batch_size - 1)
+        # The due groups go with each batch: worked out once here, not once per batch (a scan of
+        # every supporter who chose a digest).
+        send_digest_batch.delay(now=now.isoformat(), pk_from=start, pk_to=start + batch_size - 1, zones=zones)
         queued += 1
     return queued
 
@@ -130,21 +133,44 @@ class _BatchFacts:
     gains: dict = field(default_factory=dict)
 
     def new_supporters(self, action_id: int, since: datetime, until: datetime) -> int:
-        from campaigns.models import Signature
-
         if since not in self.gains:
-            self.gains[since] = dict(
-                Signature.objects.filter(
-                    action_id__in=list(self.action_progress),
-                    status=Signature.Status.CONFIRMED,
-                    confirmed_at__gte=since,
-                    confirmed_at__lt=until,
-                )
-                .values("action_id")
-                .annotate(n=Count("pk"))
-                .values_list("action_id", "n")
-            )
+            self.gains[since] = confirmed_in_window(sorted(self.action_progress), since, until)
         return self.gains[since].get(action_id, 0)
+
+
+# How long the new signatures of a window, counted for one batch of digests, serve the other
+# batches of the same run. Counting them scans the window's signatures of every action involved;
+# a run of 100,000 digests in batches of 500 did it 400 times for the same answer.
+WINDOW_COUNTS_SECONDS = 600
+
+
+def confirmed_in_window(action_ids: list[int], since: datetime, until: datetime) -> dict[int, int]:
+    """New confirmed signatures by action in [since, until), shared through the cache for a while:
+    a window in the past changes only when a signature in it is withdrawn or invalidated, and a
+    digest may say 41 instead of 40 for those ten minutes."""
+    from django.core.cache import cache
+
+    from campaigns.models import Signature
+
+    if not action_ids:
+        return {}
+    digest = hashlib.sha256(",".join(map(str, action_ids)).encode()).hexdigest()[:16]
+    key = f"digests:window:{digest}:{since.timestamp():.0f}:{until.timestamp():.0f}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = dict(
+            Signature.objects.filter(
+                action_id__in=action_ids,
+                status=Signature.Status.CONFIRMED,
+                confirmed_at__gte=since,
+                confirmed_at__lt=until,
+            )
+            .values("action_id")
+            .annotate(n=Count("pk"))
+            .values_list("action_id", "n")
+        )
+        cache.set(key, counts, WINDOW_COUNTS_SECONDS)
+    return counts
 
 
 def _window_start(frequency: str, until: datetime) -> datetime:
@@ -179,17 +205,7 @@ def _batch_facts(users: list, until: datetime) -> _BatchFacts:
         from campaigns.models import Action
 
         counts = action_counts(sorted(action_ids))
-        gains = dict(
-            Signature.objects.filter(
-                action_id__in=action_ids,
-                status=Signature.Status.CONFIRMED,
-                confirmed_at__gte=earliest,
-                confirmed_at__lt=until,
-            )
-            .values("action_id")
-            .annotate(n=Count("pk"))
-            .values_list("action_id", "n")
-        )
+        gains = confirmed_in_window(sorted(action_ids), earliest, until)
         for action in Action.objects.public().filter(pk__in=action_ids):
             progress[action.pk] = {
                 "title": action.title,
@@ -284,17 +300,18 @@ def digest_context(*, user, since: datetime, until: datetime, facts: _BatchFacts
     }
 
 
-def send_digest_batch(*, now: datetime, pk_from: int, pk_to: int) -> dict:
+def send_digest_batch(*, now: datetime, pk_from: int, pk_to: int, zones: list[tuple] | None = None) -> dict:
     """Writes the digests of the due supporters with pk in [pk_from, pk_to]; returns counts.
 
     One transaction for the batch: killed half-way, it leaves nothing, and the next tick (or the
-    broker's redelivery) does the batch again.
+    broker's redelivery) does the batch again. `zones` are the due groups (due_zones(now)) when
+    the scheduler already worked them out.
     """
     from campaigns.models import Signature
 
     from .services import _dispatch_on_commit, _language
 
-    zones = due_zones(now)
+    zones = due_zones(now) if zones is None else zones
     outcome = {"sent": 0, "empty": 0, "skipped": 0}
     if not zones:
         return outcome

@@ -30,12 +30,13 @@ def schedule_digests() -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_digest_batch(now: str, pk_from: int, pk_to: int) -> dict:
+def send_digest_batch(now: str, pk_from: int, pk_to: int, zones: list | None = None) -> dict:
     from datetime import datetime
 
     from .digests import send_digest_batch as batch
 
-    return batch(now=datetime.fromisoformat(now), pk_from=pk_from, pk_to=pk_to)
+    due = [tuple(zone) for zone in zones] if zones is not None else None
+    return batch(now=datetime.fromisoformat(now), pk_from=pk_from, pk_to=pk_to, zones=due)
 
 
 @shared_task(ignore_result=True)
