@@ -9,6 +9,15 @@ import pytest
 pytest_plugins = ["tests.services"]
 
 
+@pytest.fixture
+def client():
+    """Django's test client, sending the site's Origin as a browser does with every form it posts:
+    the forms of pages shared from the cache carry no CSRF token, and their views check it."""
+    from django.test import Client
+
+    return Client(headers={"Origin": "http://testserver"})
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
