@@ -27,9 +27,13 @@ def _media_root(settings, tmp_path):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from campaigns.abuse import forget_signing_rules
+
     cache.clear()
+    forget_signing_rules()  # and each thread's copy of them
     yield
     cache.clear()
+    forget_signing_rules()
 
 
 @pytest.fixture(autouse=True)

@@ -47,6 +47,10 @@ def action_form_name(action_id: int) -> str:
     return f"action-form:{action_id}"
 
 
+def action_submitted_name(action_id: int) -> str:
+    return f"action-submitted:{action_id}"
+
+
 def action_share_name(action_id: int) -> str:
     return f"action-share:{action_id}"
 

@@ -62,12 +62,16 @@ def mark_shareable(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def stateless_visitor(request) -> bool:
+    """No session, no pending messages, no query string: the page this visitor gets is the one
+    every such visitor gets for the same URL and language."""
+    cookies = request.COOKIES
+    return not (request.META.get("QUERY_STRING") or settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies)
+
+
 def _shareable_request(request) -> str | None:
     """The action slug when the request may be answered with a shared page, else None."""
-    if request.method != "GET" or request.META.get("QUERY_STRING"):
-        return None
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+    if request.method != "GET" or not stateless_visitor(request):
         return None
     match = _ACTION_PAGE.match(request.path_info)
     return match.group("slug") if match else None

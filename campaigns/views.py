@@ -5,8 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -138,11 +140,20 @@ def _sign(request, action: Action, *, embed: bool, user):
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
-    return render(
-        request,
-        template,
-        {"action": action, "counted": result.counted, "share_html": _share_html(action)},
+    context = {"action": action, "counted": result.counted}
+    if embed or result.counted or request.user.is_authenticated or not page_cache.stateless_visitor(request):
+        return render(request, template, {**context, "share_html": _share_html(action)})
+    # Every anonymous supporter gets the same page whatever happened (it must reveal nothing), so
+    # it is rendered once per action and language, without a CSRF token (see _sign_allowed).
+    html = fragments.cached_fragment(
+        fragments.action_submitted_name(action.pk),
+        lambda: render_to_string(
+            template, {**context, "share_html": _share_html(action), "shared_page": True}, request=request
+        ),
+        timeout=fragments.FORM_FRAGMENT_SECONDS,
+        version=fragments.action_version(action),
     )
+    return HttpResponse(html)
 
 
 def _sign_allowed(request) -> bool:

@@ -46,6 +46,33 @@ DISPATCH_SOON_KEY = "emails:dispatch-soon"
 DISPATCH_SOON_WINDOW_SECONDS = 0.5
 
 
+def _count_in_window(window: float) -> int | None:
+    """Counts this row in the current window (opened by the first row, closed `window` later);
+    None when the shared cache is down."""
+    from django.core.cache import caches
+    from django_redis.cache import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip, where django-redis's add and incr are two (and a Lua script).
+        import redis
+
+        try:
+            pipeline = backend.client.get_client(write=True).pipeline(transaction=True)
+            key = backend.client.make_key(DISPATCH_SOON_KEY)
+            pipeline.set(key, 0, px=int(window * 1000), nx=True)
+            pipeline.incr(key)
+            return int(pipeline.execute()[1])
+        except redis.RedisError:
+            return None
+    if cache.add(DISPATCH_SOON_KEY, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(DISPATCH_SOON_KEY)
+    except ValueError:  # the window closed in between: this row opens the next one
+        return 1
+
+
 def outbox_dispatch_soon() -> None:
     """Makes sure a drain task runs shortly after this call (made after the row's commit).
 
@@ -56,13 +83,7 @@ def outbox_dispatch_soon() -> None:
     from .tasks import deliver_outbox
 
     window = DISPATCH_SOON_WINDOW_SECONDS
-    if cache.add(DISPATCH_SOON_KEY, 1, timeout=window):
-        written = 1
-    else:
-        try:
-            written = cache.incr(DISPATCH_SOON_KEY)
-        except ValueError:  # the window closed in between: this row opens the next one
-            written = 1
+    written = _count_in_window(window)
     if isinstance(written, int) and written % settings.EMAIL_DELIVERY_BATCH_SIZE != 1:
         return
     try:
