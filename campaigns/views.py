@@ -267,7 +267,9 @@ def signature_confirm_view(request, token):
         signature = selectors.signature_from_token(token, purpose=CONFIRM)
         outcome = _SIGNATURE_STATE.get(signature.status, "invalid") if signature else "invalid"
     context = {"outcome": outcome, "signature": signature, "action": signature.action if signature else None}
-    if signature is not None:
+    if outcome == "pending":
+        context["letter"] = selectors.signature_letter(signature)
+    if signature is not None and outcome in ("confirmed", "already_confirmed"):
         context["share_html"] = _share_html(signature.action)
     return render(request, "campaigns/signature_confirm.html", context, status=400 if outcome == "invalid" else 200)
 
