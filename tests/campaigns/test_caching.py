@@ -236,3 +236,22 @@ def test_the_pages_after_signing_and_confirming_keep_their_share_links(sign, con
 def test_a_fragment_with_a_slot_is_refused_where_no_token_can_go():
     with pytest.raises(ValueError):
         fragments.cached_fragment("broken", lambda: f"<p>{fragments.CSRF_SLOT}</p>", timeout=5)
+
+
+def test_an_action_edited_in_the_admin_reaches_anonymous_visitors_at_once(
+    client, action, rf, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from campaigns.admin import ActionAdmin
+
+    client.get(f"/act/{action.slug}/")  # cached whole, and the action with it
+    Action.objects.filter(pk=action.pk).update(title="Renamed in the admin", updated_at=timezone.now())
+    form = SimpleNamespace(
+        instance=Action.objects.get(pk=action.pk), initial={"slug": action.slug}, save_m2m=lambda: None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ActionAdmin(Action, admin.site).save_related(rf.post("/admin/"), form, [], True)
+    assert "Renamed in the admin" in Client().get(f"/act/{action.slug}/").content.decode()
