@@ -9,6 +9,15 @@ import pytest
 pytest_plugins = ["tests.services"]
 
 
+@pytest.fixture
+def client():
+    """Django's test client, sending the site's Origin as a browser does with every form it posts:
+    the forms of pages shared from the cache carry no CSRF token, and their views check it."""
+    from django.test import Client
+
+    return Client(headers={"Origin": "http://testserver"})
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -18,9 +27,13 @@ def _media_root(settings, tmp_path):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from campaigns.abuse import forget_signing_rules
+
     cache.clear()
+    forget_signing_rules()  # and each thread's copy of them
     yield
     cache.clear()
+    forget_signing_rules()
 
 
 @pytest.fixture(autouse=True)

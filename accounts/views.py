@@ -7,14 +7,19 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, View
 from django.views.i18n import set_language as django_set_language
+
+from config.origins import posted_from
+from config.views import csrf_failure
 
 from . import services
 from .forms import AccountDeleteForm, EmailPreferencesForm, ProfileForm
@@ -57,10 +62,22 @@ class ProfileView(LoginRequiredMixin, FormView):
         return response
 
 
+@csrf_exempt  # checked below
 @require_POST
 def language_set(request):
     """The header's language switcher: Django's cookie, and for a signed-in supporter their saved
-    preference too (which otherwise outranks the cookie, so the switch would do nothing)."""
+    preference too (which otherwise outranks the cookie, so the switch would do nothing).
+
+    The switcher is on pages that anonymous visitors share from the cache (campaigns.page_cache),
+    which carry no CSRF token. For them it changes only a cookie, so a post from this site (its
+    Origin, else its Referer) is enough; a signed-in supporter's saved preference stays behind
+    Django's CSRF check (their pages are rendered for them, with a token)."""
+    if request.user.is_authenticated:
+        rejected = CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+        if rejected is not None:
+            return rejected
+    elif not posted_from(request):
+        return csrf_failure(request)
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in User.Language.values:

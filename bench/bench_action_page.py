@@ -1,7 +1,8 @@
 """The action page under load: gunicorn with production settings, wrk at 32 connections.
 
-Every request is a new visitor (wrk sends no cookies), so each gets the page with a CSRF token and
-cookie of its own: the cached fragments hold the page's content, never a visitor's token.
+Every request is a new visitor (wrk sends no cookies), so each gets the page every anonymous
+visitor shares (campaigns.page_cache): no CSRF token or cookie of its own, the sign form being
+checked by its Origin instead.
 
 Targets: at least 1,500 requests per second with a 99th percentile under 50 ms on the 2-CPU
 machines this project runs on, which also run wrk, and no failed request.

@@ -6,8 +6,9 @@ the broker and sent (by Django's file transport under the run's var/mail/). The 
 lower priority: on two CPUs shared with the web processes and the load it takes what they leave,
 and after the burst it catches up; the figures below say how long that took.
 
-Each supporter is new (no cookies), reads the page, then posts with the CSRF cookie and token from
-it, a unique email address, and its own address in X-Forwarded-For behind one trusted proxy
+Each supporter is new (no cookies), reads the page, then posts its form as a browser does (with the
+page's Origin, and a CSRF token if the page has one: the anonymous page is shared and has none), a
+unique email address, and its own address in X-Forwarded-For behind one trusted proxy
 (TRUSTED_PROXY_COUNT=1; addresses from 198.18.0.0/15, the benchmarking range), so the per-IP
 signing limits are checked as for real supporters, and never tripped.
 

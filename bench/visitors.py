@@ -36,11 +36,11 @@ class Response:
     headers: list[tuple[str, str]]
     elapsed_ms: float
 
-    def csrf_token(self) -> str:
+    def csrf_token(self) -> str | None:
+        """The form's CSRF token; None when the page has none (the anonymous action page is shared
+        from the cache and its form is checked by Origin instead), as a browser would post it."""
         match = _CSRF_INPUT.search(self.body)
-        if not match:
-            raise ValueError("No CSRF token in the page")
-        return match.group(1).decode()
+        return match.group(1).decode() if match else None
 
 
 @dataclass
@@ -159,9 +159,10 @@ class Visitor:
         return self.request("GET", path, label=label, headers=headers, expect=expect)
 
     def post(self, path: str, data: dict, *, label: str, csrf_from: Response | None = None, headers=None, expect=200):
-        """Posts a form like a browser: with the page's CSRF token and the same origin."""
-        if csrf_from is not None:
-            data = {**data, "csrfmiddlewaretoken": csrf_from.csrf_token()}
+        """Posts a form like a browser: with the page's CSRF token (if it has one) and the same origin."""
+        token = csrf_from.csrf_token() if csrf_from is not None else None
+        if token is not None:
+            data = {**data, "csrfmiddlewaretoken": token}
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Origin": self.origin,

@@ -10,6 +10,7 @@ through the shared cache, which saving in the admin clears.
 import hashlib
 import hmac
 import ipaddress
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,16 +78,29 @@ def _stored_rules() -> SigningRules:
     )
 
 
+# Every signing request reads the rules twice (normalising the address, then the verdict); reading
+# and unpickling them from the shared cache each time cost more than the checks. Each thread keeps
+# what it read for this long, so an admin edit reaches every process within a second.
+LOCAL_RULES_SECONDS = 1.0
+_local = threading.local()
+
+
 def signing_rules() -> SigningRules:
     """The rules in force: the admin's, read through the shared cache so every process agrees."""
+    now = time.monotonic()
+    held = getattr(_local, "rules", None)
+    if held is not None and now - held[0] < LOCAL_RULES_SECONDS:
+        return held[1]
     rules = cache.get(RULES_CACHE_KEY)
     if not isinstance(rules, SigningRules):
         rules = _stored_rules()
         cache.set(RULES_CACHE_KEY, rules, settings.SIGNING_RULES_CACHE_SECONDS)
+    _local.rules = (now, rules)
     return rules
 
 
 def forget_signing_rules() -> None:
+    _local.rules = None
     cache.delete(RULES_CACHE_KEY)
 
 

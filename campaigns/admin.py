@@ -10,6 +10,7 @@ audit log. Everything personal is gated on the group itself, not only on a permi
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -181,6 +182,20 @@ class ActionInline(LabelledDateTimesMixin, admin.StackedInline):
     ]
 
 
+def _forget_pages_on_commit(slugs: list[str]) -> None:
+    """An edit in the admin reaches anonymous visitors at once: their cached copy of the action and
+    their shared page go once the edit is committed (until then they would be cached again as
+    they were)."""
+    from campaigns.page_cache import forget_action_pages
+    from campaigns.services.counts import public_action_cache_key
+
+    def forget():
+        cache.delete_many([public_action_cache_key(slug) for slug in slugs])
+        forget_action_pages(slugs)
+
+    transaction.on_commit(forget)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     form = CampaignAdminForm
@@ -194,6 +209,10 @@ class CampaignAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     inlines = [ActionInline]
     actions = ["publish_campaigns", "close_campaigns", "archive_campaigns"]
     change_form_template = "admin/campaigns/campaign/change_form.html"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _forget_pages_on_commit(list(form.instance.actions.values_list("slug", flat=True)))
 
     @admin.display(description=_("scheduled for"), ordering="publish_at")
     def scheduled(self, obj):
@@ -319,6 +338,12 @@ class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     actions = ["close_actions"]
     inlines = [ThresholdInline]
     change_form_template = "admin/campaigns/action/change_form.html"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The old slug too: its page must not outlive a rename.
+        slugs = {form.instance.slug, *([form.initial["slug"]] if form.initial.get("slug") else [])}
+        _forget_pages_on_commit(sorted(slugs))
 
     def get_fieldsets(self, request, obj=None):
         letters = {"fields": [("letter_target", "letter_subject"), "letter_template"]}

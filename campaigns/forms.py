@@ -8,6 +8,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -93,10 +94,14 @@ class SignatureForm(forms.Form):
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         if action.kind == Action.Kind.LETTER:
             self.fields["message"] = self._letter_field(action)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template adds the token, except in the embed
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when the form is rendered: a valid post (most of them) never needs its layout.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True  # the template adds the token, except in the embed
+        helper.layout = Layout(
             Div(
                 *([Div("message", css_class="col-12")] if "message" in self.fields else []),
                 Div("first_name", css_class="col-sm-6"),
@@ -109,6 +114,7 @@ class SignatureForm(forms.Form):
             ),
             Div("website", css_class="rally-hp", aria_hidden="true"),
         )
+        return helper
 
     @staticmethod
     def _letter_field(action: Action) -> LetterField:

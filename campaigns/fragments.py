@@ -47,6 +47,10 @@ def action_form_name(action_id: int) -> str:
     return f"action-form:{action_id}"
 
 
+def action_submitted_name(action_id: int) -> str:
+    return f"action-submitted:{action_id}"
+
+
 def action_share_name(action_id: int) -> str:
     return f"action-share:{action_id}"
 
@@ -93,11 +97,17 @@ def forget_fragments(names: list[str]) -> None:
 
 
 def forget_action_fragments(action_ids: list[int]) -> None:
-    """Forgets every fragment that shows these actions' counts or recent supporters (after a fold)."""
+    """Forgets every fragment and cached whole page that shows these actions' counts or recent
+    supporters (after a fold)."""
+    from .models import Action
+    from .page_cache import forget_action_pages
+
     names = [HOME, CAMPAIGN_LIST]
     for action_id in action_ids:
         names += [action_page_name(action_id), action_ask_name(action_id)]
     forget_fragments(names)
+    # The whole pages are cached by slug, which is what a request has in hand.
+    forget_action_pages(list(Action.objects.filter(pk__in=action_ids).values_list("slug", flat=True)))
 
 
 def render_fragment(template: str, context: dict) -> str:

@@ -278,6 +278,15 @@ def signature_from_token(token: str, *, purpose: str) -> Signature | None:
         return None
 
 
+def signature_letter(signature: Signature):
+    """The letter a signature carries, or None; only letter actions have one (no query for the rest)."""
+    if signature.action.kind != Action.Kind.LETTER:
+        return None
+    from .models import Letter
+
+    return Letter.objects.select_related("target").filter(signature_id=signature.pk).first()
+
+
 @dataclass(frozen=True)
 class NextThreshold:
     name: str

@@ -1,14 +1,14 @@
 """Public campaign pages, the action form (also embeddable), confirmation and "My actions"."""
 
-from urllib.parse import urlsplit
-
 from csp.constants import SELF
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.middleware.csrf import get_token
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -16,9 +16,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.adapters import absolute_url
+from config.origins import posted_from
+from config.views import csrf_failure
 from tracker.selectors import tracker_headline
 
-from . import fragments, selectors
+from . import fragments, page_cache, selectors
 from .abuse import client_ip
 from .forms import SignatureForm
 from .models import Action, Signature
@@ -96,18 +98,18 @@ def _page_context(request, action: Action, form=None, *, embed: bool) -> dict:
     return context
 
 
-def _anonymous_page_content(action: Action, csrf_token: str):
-    """The action page's content as every anonymous visitor sees it, with this visitor's CSRF token."""
+def _anonymous_page_content(action: Action):
+    """The action page's content as every anonymous visitor sees it: with no CSRF token (see
+    action_detail), so the whole page can be shared."""
 
     def render_content():
         context = panel_context(action, user=AnonymousUser())
-        context.update(ask_html=_ask_html(action), SITE_URL=settings.SITE_URL, csrf_token=fragments.CSRF_SLOT)
+        context.update(ask_html=_ask_html(action), SITE_URL=settings.SITE_URL, shared_page=True)
         return fragments.render_fragment("campaigns/_action_page.html", context)
 
-    return fragments.cached_form_fragment(
+    return fragments.cached_fragment(
         fragments.action_page_name(action.pk),
         render_content,
-        csrf_token=csrf_token,
         timeout=settings.COUNT_DELAY_SECONDS,
         version=fragments.action_version(action),
     )
@@ -138,16 +140,43 @@ def _sign(request, action: Action, *, embed: bool, user):
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
-    return render(
-        request,
-        template,
-        {"action": action, "counted": result.counted, "share_html": _share_html(action)},
+    context = {"action": action, "counted": result.counted}
+    if embed or result.counted or request.user.is_authenticated or not page_cache.stateless_visitor(request):
+        return render(request, template, {**context, "share_html": _share_html(action)})
+    # Every anonymous supporter gets the same page whatever happened (it must reveal nothing), so
+    # it is rendered once per action and language, without a CSRF token (see _sign_allowed).
+    html = fragments.cached_fragment(
+        fragments.action_submitted_name(action.pk),
+        lambda: render_to_string(
+            template, {**context, "share_html": _share_html(action), "shared_page": True}, request=request
+        ),
+        timeout=fragments.FORM_FRAGMENT_SECONDS,
+        version=fragments.action_version(action),
     )
+    return HttpResponse(html)
 
 
+def _sign_allowed(request) -> bool:
+    """The sign form's protection against cross-site posts.
+
+    The anonymous action page is one cached page for everyone (campaigns.page_cache), so its form
+    carries no per-visitor CSRF token. An anonymous signature is protected as the embed's is: the
+    post must come from this site or a partner site (Origin, else Referer), the honeypot and the
+    per-IP limits apply, and nothing counts until the address is confirmed from its inbox. A
+    forged cross-site post could only ask a stranger's inbox for a confirmation, which the same
+    person could do by typing into the form. A signed-in supporter's signature counts at once, so
+    it stays behind Django's CSRF check (their page is rendered for them, with a token)."""
+    if request.user.is_authenticated:
+        return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {}) is None
+    return embed_origin_allowed(request)
+
+
+@csrf_exempt  # checked in _sign_allowed
 @require_http_methods(["GET", "POST"])
 def action_detail(request, slug):
     if request.method == "POST":
+        if not _sign_allowed(request):
+            return csrf_failure(request)
         action = selectors.action_for_signing(slug, user=request.user)
         if action is None:
             return _unavailable(request)
@@ -157,30 +186,21 @@ def action_detail(request, slug):
         return _unavailable(request)
     if request.user.is_authenticated:
         return render(request, "campaigns/action_detail.html", _page_context(request, action, embed=False))
-    # One masked token for the form and the language switcher: masking draws 32 random characters.
-    csrf_token = get_token(request)
     context = {
         "action": action,
         "share_url": action_share_url(action),
-        "content": _anonymous_page_content(action, csrf_token),
-        "csrf_token": csrf_token,
+        "content": _anonymous_page_content(action),
+        # No CSRF token in the sign form nor the language switcher: this page is shared by every
+        # anonymous visitor (and asking for a token would set a cookie).
+        "shared_page": True,
     }
-    return render(request, "campaigns/action_detail.html", context)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+    return page_cache.mark_shareable(render(request, "campaigns/action_detail.html", context))
 
 
 def embed_origin_allowed(request) -> bool:
     """The embedded form is posted without a CSRF cookie (cross-site frames get none), so its
     Origin (or, failing that, its Referer) must be this site or a partner in EMBED_ALLOWED_ORIGINS."""
-    allowed = {_origin(settings.SITE_URL)} | {origin.lower() for origin in settings.EMBED_ALLOWED_ORIGINS}
-    origin = request.headers.get("Origin", "")
-    if origin:
-        return origin.rstrip("/").lower() in allowed
-    return _origin(request.headers.get("Referer", "")) in allowed
+    return posted_from(request, partners=True)
 
 
 def _frameable(response):
@@ -247,7 +267,9 @@ def signature_confirm_view(request, token):
         signature = selectors.signature_from_token(token, purpose=CONFIRM)
         outcome = _SIGNATURE_STATE.get(signature.status, "invalid") if signature else "invalid"
     context = {"outcome": outcome, "signature": signature, "action": signature.action if signature else None}
-    if signature is not None:
+    if outcome == "pending":
+        context["letter"] = selectors.signature_letter(signature)
+    if signature is not None and outcome in ("confirmed", "already_confirmed"):
         context["share_html"] = _share_html(signature.action)
     return render(request, "campaigns/signature_confirm.html", context, status=400 if outcome == "invalid" else 200)
 

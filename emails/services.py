@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -38,6 +39,66 @@ def _language(language: str | None, user=None) -> str:
         return settings.LANGUAGE_CODE
 
 
+# Rows enqueued with `dispatch_soon` share drain tasks (claim whatever is due) instead of one task
+# each: under a signing burst that is one publish per window, or per batch of rows, rather than
+# one per email, and the worker sends a batch over one connection.
+DISPATCH_SOON_KEY = "emails:dispatch-soon"
+DISPATCH_SOON_WINDOW_SECONDS = 0.5
+
+
+def _count_in_window(window: float) -> int | None:
+    """Counts this row in the current window (opened by the first row, closed `window` later);
+    None when the shared cache is down."""
+    from django.core.cache import caches
+    from django_redis.cache import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip, where django-redis's add and incr are two (and a Lua script).
+        import redis
+
+        try:
+            pipeline = backend.client.get_client(write=True).pipeline(transaction=True)
+            key = backend.client.make_key(DISPATCH_SOON_KEY)
+            pipeline.set(key, 0, px=int(window * 1000), nx=True)
+            pipeline.incr(key)
+            return int(pipeline.execute()[1])
+        except redis.RedisError:
+            return None
+    if cache.add(DISPATCH_SOON_KEY, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(DISPATCH_SOON_KEY)
+    except ValueError:  # the window closed in between: this row opens the next one
+        return 1
+
+
+def outbox_dispatch_soon() -> None:
+    """Makes sure a drain task runs shortly after this call (made after the row's commit).
+
+    The first row of a window, and every EMAIL_DELIVERY_BATCH_SIZE-th after it, publishes a drain
+    due twice the window later: after the window's key expired, so after the commit of every row
+    that found it open, and none is left behind. Never raises; if the broker or the cache is
+    down, the rows wait for the sweeper, as every row does then."""
+    from .tasks import deliver_outbox
+
+    window = DISPATCH_SOON_WINDOW_SECONDS
+    written = _count_in_window(window)
+    if isinstance(written, int) and written % settings.EMAIL_DELIVERY_BATCH_SIZE != 1:
+        return
+    try:
+        deliver_outbox.apply_async(kwargs={"ids": None}, countdown=2 * window, retry=False)
+    except Exception:
+        logger.warning("Could not ask a worker to send the outbox; the sweeper will", exc_info=True)
+
+
+def _in_process() -> bool:
+    """Tasks run in this process (no broker): each row is sent at its own commit, nothing to share."""
+    from config.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
 def _dispatch_on_commit(ids: list[int]) -> None:
     for start in range(0, len(ids), settings.EMAIL_DELIVERY_BATCH_SIZE):
         chunk = ids[start : start + settings.EMAIL_DELIVERY_BATCH_SIZE]
@@ -60,6 +121,7 @@ def email_enqueue(
     reply_to: str = "",
     consent_checked: bool = False,
     send_after=None,
+    dispatch_soon: bool = False,
 ) -> OutboxEmail | None:
     """Writes one outbox row unless one with this key exists; delivery starts after commit.
 
@@ -67,6 +129,8 @@ def email_enqueue(
     raises for a bad address: the row is written as failed, with the reason, and nothing is sent
     (an address with a line break or a display name could otherwise smuggle in headers).
     `send_after` holds the row back until then (a rate limit); the sweeper sends it when due.
+    `dispatch_soon` hands the row to a drain shared with the rows written about the same time
+    (outbox_dispatch_soon), for emails written in bursts, rather than to a task of its own.
     """
     address = valid_address(to)
     try:
@@ -91,7 +155,9 @@ def email_enqueue(
             )
     except IntegrityError:
         return None
-    if address:
+    if address and dispatch_soon and not _in_process():
+        transaction.on_commit(outbox_dispatch_soon)
+    elif address:
         transaction.on_commit(lambda: outbox_dispatch(ids=[email.pk]))
     else:
         logger.warning("Outbox row %s not sent: invalid recipient address", email.key)

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Action
+from ..page_cache import forget_action_pages
 from .counts import fold_soon, public_action_cache_key
 
 
@@ -21,6 +22,7 @@ def action_close(*, action: Action, closed_at=None) -> bool:
         # The page stops showing the form at once, not when its cached copy expires.
         slug = action.slug
         transaction.on_commit(lambda: cache.delete(public_action_cache_key(slug)))
+        transaction.on_commit(lambda: forget_action_pages([slug]))
         # The final count should be final soon, not at the next periodic fold.
         action_id = action.pk
         transaction.on_commit(lambda: fold_soon(action_id=action_id))

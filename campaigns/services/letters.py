@@ -119,6 +119,8 @@ def _queue_single(signature: Signature, letter: Letter, target: Target, now: dat
 def letter_send(*, signature: Signature) -> bool:
     """In the transaction that makes a letter's signature count: the supporter's copy, and the
     letter itself now (or when the target's hourly rate allows), or in the day's bundle. Once."""
+    if signature.action.kind != Action.Kind.LETTER:
+        return False  # petitions and pledges carry no letter: no query on their confirmations
     letter = (
         Letter.objects.select_for_update(of=("self",))
         .select_related("target")

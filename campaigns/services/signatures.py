@@ -96,6 +96,8 @@ def _send_confirmation(signature: Signature, *, number: int) -> None:
         },
         user=signature.user,
         language=signature.language,
+        # A viral action writes these by the hundred a second: they share drain tasks.
+        dispatch_soon=True,
     )
 
 
@@ -117,6 +119,7 @@ def _send_already_signed(signature: Signature) -> None:
         context=_email_context(signature),
         user=signature.user,
         language=signature.language,
+        dispatch_soon=True,
     )
 
 

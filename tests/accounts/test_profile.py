@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 PROFILE_URL = "/accounts/profile/"
@@ -142,3 +143,17 @@ def test_the_language_switcher_still_works_signed_out(client, db):
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"}, follow=True)
     assert response["Content-Language"] == "fr"
     assert client.get("/i18n/setlang/").status_code == 405
+
+
+def test_the_language_switcher_takes_no_post_from_another_site(db):
+    for headers in ({}, {"Origin": "https://evil.example"}):
+        browser = Client(enforce_csrf_checks=True, headers=headers)
+        assert browser.post("/i18n/setlang/", {"language": "fr", "next": "/"}).status_code == 403
+
+
+def test_the_language_switcher_needs_a_signed_in_supporters_csrf_token(supporter, db):
+    browser = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
+    browser.force_login(supporter)
+    assert browser.post("/i18n/setlang/", {"language": "fr", "next": "/"}).status_code == 403
+    supporter.refresh_from_db()
+    assert supporter.language != "fr"

@@ -1,6 +1,7 @@
-"""The cached page fragments (campaigns.fragments): the pages stay right, counts follow within the
-counting delay, every visitor gets a working CSRF token of their own, and nothing one visitor
-typed or owns is served to another."""
+"""The cached page fragments (campaigns.fragments) and whole anonymous pages (campaigns.page_cache):
+the pages stay right, counts follow within the counting delay, the shared form is protected by its
+Origin (a signed-in supporter's by their own CSRF token), and nothing one visitor typed or owns is
+served to another."""
 
 import re
 import time
@@ -10,7 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from campaigns import fragments
+from campaigns import fragments, page_cache
 from campaigns.models import Action, Signature
 from campaigns.services import action_close, counts_fold
 from campaigns.services.counts import public_action_cache_key
@@ -56,31 +57,65 @@ def test_the_home_page_and_campaign_list_come_from_the_cache_too(client, action,
         assert action.title in Client().get("/campaigns/").content.decode()
 
 
-def test_every_visitor_gets_a_csrf_token_of_their_own_that_works(action, django_capture_on_commit_callbacks):
-    ana, ben = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    ana_page, ben_page = ana.get(f"/act/{action.slug}/"), ben.get(f"/act/{action.slug}/")
-    ana_tokens, ben_tokens = TOKEN.findall(ana_page.content.decode()), TOKEN.findall(ben_page.content.decode())
-    # The form's and the language switcher's; each visitor has a cookie (a secret) of their own.
-    assert len(ana_tokens) == len(ben_tokens) == 2
-    assert ana.cookies["csrftoken"].value != ben.cookies["csrftoken"].value
-    assert "rally-csrf-token-slot" not in ana_page.content.decode()
+def test_the_anonymous_page_is_one_shared_page_with_no_token_and_no_cookie(action):
+    first, second = Client(), Client()
+    pages = [first.get(f"/act/{action.slug}/"), second.get(f"/act/{action.slug}/")]
+    assert pages[0].content == pages[1].content
+    for page in pages:
+        assert "csrfmiddlewaretoken" not in page.content.decode()
+        assert not page.cookies
+    assert cache.get(page_cache.page_key(action.slug, "en")) is not None
 
+
+def test_the_shared_page_signs_from_this_site_and_refuses_other_origins(action, django_capture_on_commit_callbacks):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(f"/act/{action.slug}/")
     with django_capture_on_commit_callbacks(execute=True):
-        signed = ana.post(
-            f"/act/{action.slug}/", {**FORM, "email": "ana@example.org", "csrfmiddlewaretoken": ana_tokens[0]}
+        signed = browser.post(
+            f"/act/{action.slug}/", {**FORM, "email": "ana@example.org"}, headers={"Origin": "http://testserver"}
         )
     assert signed.status_code == 200
-    # Ben's token does not go with Ana's cookie: one visitor's page never works for another.
-    refused = ana.post(f"/act/{action.slug}/", {**FORM, "email": "other@example.org", "csrfmiddlewaretoken": "x" * 64})
-    assert refused.status_code == 403
+    for headers in ({}, {"Origin": "https://evil.example"}, {"Origin": "null"}, {"Referer": "https://evil.example/"}):
+        refused = browser.post(f"/act/{action.slug}/", {**FORM, "email": "forged@example.org"}, headers=headers)
+        assert refused.status_code == 403
+    # A browser that strips Origin still sends this site's page as the Referer.
     with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            ben.post(
-                f"/act/{action.slug}/", {**FORM, "email": "ben@example.org", "csrfmiddlewaretoken": ben_tokens[0]}
-            ).status_code
-            == 200
+        referred = browser.post(
+            f"/act/{action.slug}/",
+            {**FORM, "email": "ben@example.org"},
+            headers={"Referer": f"http://testserver/act/{action.slug}/"},
         )
-    assert Signature.objects.filter(action=action).count() == 2
+    assert referred.status_code == 200
+    assert set(Signature.objects.values_list("email", flat=True)) == {"ana@example.org", "ben@example.org"}
+
+
+def test_a_signed_in_supporter_still_signs_with_a_csrf_token_of_their_own(action, django_capture_on_commit_callbacks):
+    supporter = UserFactory(email="dana@example.org")
+    browser = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
+    browser.force_login(supporter)
+    page = browser.get(f"/act/{action.slug}/").content.decode()
+    tokens = TOKEN.findall(page)
+    assert len(tokens) == 2  # the form's and the language switcher's
+    data = {**FORM, "email": "dana@example.org"}
+    # Their signature counts at once, so the site's Origin alone is not enough.
+    assert browser.post(f"/act/{action.slug}/", data).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.post(f"/act/{action.slug}/", {**data, "csrfmiddlewaretoken": tokens[0]}).status_code == 200
+    assert Signature.objects.get().user == supporter
+
+
+def test_a_visitor_with_a_session_or_a_query_string_gets_a_page_of_their_own(client, action):
+    client.get(f"/act/{action.slug}/")
+    cached = cache.get(page_cache.page_key(action.slug, "en"))
+    marker = (cached[0], b"<p>served from the page cache</p>")
+    cache.set(page_cache.page_key(action.slug, "en"), marker, 60)
+    assert b"served from the page cache" in Client().get(f"/act/{action.slug}/").content
+    with_session = Client()
+    with_session.cookies["sessionid"] = "anything"
+    assert b"served from the page cache" not in with_session.get(f"/act/{action.slug}/").content
+    assert b"served from the page cache" not in Client().get(f"/act/{action.slug}/?utm_source=x").content
+    french = Client().get(f"/act/{action.slug}/", headers={"accept-language": "fr"})
+    assert b"served from the page cache" not in french.content
 
 
 def test_a_signed_in_supporters_details_never_reach_anonymous_visitors(action):
@@ -132,8 +167,7 @@ def test_the_recent_supporters_follow_a_fold_and_are_escaped(client, action, dja
         counts_fold()
     html = client.get(f"/act/{action.slug}/").content.decode()
     assert "&lt;rally-csrf-token-slot&gt; &lt;" in html
-    # A supporter's name cannot pass itself off as the token's slot: the form still has one token.
-    assert len(TOKEN.findall(html)) == 2
+    assert "<rally-csrf-token-slot>" not in html
 
 
 def test_closing_an_action_shows_the_final_count_at_once(client, action, django_capture_on_commit_callbacks):
@@ -149,7 +183,9 @@ def test_an_edited_action_shows_its_new_text_once_its_cached_copy_is_gone(client
     action.ask = "A **new** ask."
     action.ask_country = Action.Field.HIDDEN
     action.save()
-    cache.delete(public_action_cache_key(action.slug))  # what COUNT_DELAY_SECONDS does on its own
+    # What COUNT_DELAY_SECONDS does on its own:
+    cache.delete(public_action_cache_key(action.slug))
+    page_cache.forget_action_pages([action.slug])
     html = client.get(f"/act/{action.slug}/").content.decode()
     assert "<strong>new</strong>" in html and 'name="country"' not in html
 
@@ -200,3 +236,22 @@ def test_the_pages_after_signing_and_confirming_keep_their_share_links(sign, con
 def test_a_fragment_with_a_slot_is_refused_where_no_token_can_go():
     with pytest.raises(ValueError):
         fragments.cached_fragment("broken", lambda: f"<p>{fragments.CSRF_SLOT}</p>", timeout=5)
+
+
+def test_an_action_edited_in_the_admin_reaches_anonymous_visitors_at_once(
+    client, action, rf, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from campaigns.admin import ActionAdmin
+
+    client.get(f"/act/{action.slug}/")  # cached whole, and the action with it
+    Action.objects.filter(pk=action.pk).update(title="Renamed in the admin", updated_at=timezone.now())
+    form = SimpleNamespace(
+        instance=Action.objects.get(pk=action.pk), initial={"slug": action.slug}, save_m2m=lambda: None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ActionAdmin(Action, admin.site).save_related(rf.post("/admin/"), form, [], True)
+    assert "Renamed in the admin" in Client().get(f"/act/{action.slug}/").content.decode()

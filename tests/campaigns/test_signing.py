@@ -272,10 +272,10 @@ def test_unknown_methods_and_slugs_never_fail(client, action):
 
 def test_action_page_query_count_is_small_and_constant(client, action, django_assert_max_num_queries):
     SignatureFactory.create_batch(20, action=action)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         assert client.get(f"/act/{action.slug}/").status_code == 200
     client.force_login(UserFactory())
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         assert client.get(f"/act/{action.slug}/").status_code == 200
 
 
@@ -284,7 +284,7 @@ def test_sign_post_query_count_is_small_and_constant(client, action, django_asse
 
     signing_rules()  # read once per SIGNING_RULES_CACHE_SECONDS, not per signature
     for number in range(3):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(9):
             response = client.post(
                 f"/act/{action.slug}/",
                 {

@@ -148,8 +148,11 @@ EMBEDDING_PAGE = """<!doctype html>
 def test_a_partner_site_on_another_origin_embeds_the_form_and_it_signs(page, partner_site, live_server, settings):
     settings.EMBED_ALLOWED_ORIGINS = [partner_site.origin]
     action = ActionFactory(title="Protect refugee claimants", slug="protect-claimants")
-    # The supporter has been on the site before: the browser holds its cookies (the CSRF one).
+    # The supporter has been on the site before: the browser holds its cookies (the CSRF one, from
+    # the sign-in page; the anonymous action page is shared from the cache and sets none).
     page.goto(f"/act/{action.slug}/")
+    assert not any(cookie["name"] == "csrftoken" for cookie in page.context.cookies())
+    page.goto("/accounts/login/")
     assert any(cookie["name"] == "csrftoken" for cookie in page.context.cookies())
     embed_url = f"{live_server.url}/act/{action.slug}/embed/"
     page.goto(partner_site.serve("/petition/", EMBEDDING_PAGE.format(src=embed_url)))
