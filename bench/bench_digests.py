@@ -106,7 +106,7 @@ def main() -> list:
             time.sleep(5)  # both workers connected and waiting
             # Starting a worker (imports, Django's setup) is not sending: count from here.
             worker_cpu_before = sum(cpu_seconds(worker.pid) for worker in workers)
-            own_cpu_before = sum(os.times()[:2])
+            own_cpu_before = cpu_seconds(sink.pid)
             database_cpu = PostgresCPU(database_url.rsplit("/", 1)[-1]).__enter__()
             load_before = os.getloadavg()[0]
             started = time.monotonic()
@@ -118,7 +118,7 @@ def main() -> list:
                 time.sleep(0.05)
             finished = sink.last_at or time.monotonic()
             worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers) - worker_cpu_before
-            own_cpu = sum(os.times()[:2]) - own_cpu_before
+            own_cpu = cpu_seconds(sink.pid) - own_cpu_before
             database_cpu.__exit__(None, None, None)
             delivered_first_run = sink.total
             second_batches = int(django_python(env, SCHEDULE).split()[-1])

@@ -4,7 +4,7 @@ import gc
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -22,3 +22,18 @@ def _freeze_startup_objects(**_kwargs):
     of digests makes enough objects to start many). About a tenth of a digest's CPU."""
     gc.collect()
     gc.freeze()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(task=None, **_kwargs):
+    """Between tasks, Django's rule between requests: a database connection older than
+    CONN_MAX_AGE, or broken, is closed; a good one is kept. (Celery's own fixup closes every
+    connection around every task unless CELERY_DB_REUSE_MAX is set: a new PostgreSQL session,
+    with its start-up cost and cold caches, for each batch of 100 emails.) Tasks run in-process
+    (eager) are inside someone's request or transaction and are left alone."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

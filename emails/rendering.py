@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.template import Context
 from django.template.loader import TemplateDoesNotExist, get_template, render_to_string
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import override
@@ -74,7 +75,9 @@ def _header(name: str, value: str) -> str:
 def _text_part(text: str, subtype: str) -> tuple[str, str] | None:
     """(headers, body) of a utf-8 text part sent as is, or None when it needs encoding."""
     body = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(len(line.encode()) > 998 for line in body.split("\n")):
+    lines = body.split("\n")
+    # A line of at most 249 characters is at most 996 bytes: only longer ones need encoding to count.
+    if max(map(len, lines)) > 249 and any(len(line.encode()) > 998 for line in lines):
         return None  # quoted-printable needed: the email package does that
     encoding = "7bit" if body.isascii() else "8bit"
     headers = (
@@ -188,6 +191,7 @@ def valid_address(value: str) -> str:
     return value
 
 
+@lru_cache(maxsize=256)
 def safe_mailbox(value: str, *, fallback: str) -> str:
     """`Name <address>` rebuilt from its parts: the name as text on one line, quoted as needed.
 
@@ -367,7 +371,10 @@ def _join(pieces: tuple[str, ...], fields: tuple[str, ...], values: dict, *, htm
 
 def render_layout(email: OutboxEmail, values: dict) -> tuple[str, str]:
     """The plain-text and HTML bodies: `values` (the per-email parts) inside the layout."""
-    with override(email.language):  # `why` may be a lazy translation
+    if any(isinstance(value, Promise) for value in values.values()):
+        with override(email.language):  # a lazy translation, in the recipient's language
+            values = {name: str(values.get(name) or "") for name in _PER_EMAIL}
+    else:
         values = {name: str(values.get(name) or "") for name in _PER_EMAIL}
     site = (settings.SITE_URL, settings.ORGANISATION_NAME, settings.ORGANISATION_POSTAL_ADDRESS)
     present = frozenset(name for name, value in values.items() if value)

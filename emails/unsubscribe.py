@@ -5,6 +5,7 @@ from functools import lru_cache
 from django.core import signing
 from django.urls import get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from accounts.adapters import absolute_url
 
@@ -18,6 +19,12 @@ WHY = {
     Category.TRACKER_UPDATES: _("You get this email because you follow a policy review on Rally's tracker."),
     Category.DIGEST: _("You get this email because you chose to receive a digest."),
 }
+
+
+@lru_cache(maxsize=32)
+def _why(category: str, language: str) -> str:
+    with override(language):
+        return str(WHY[category])
 
 
 def unsubscribe_token(*, address: str, category: str) -> str:
@@ -74,7 +81,7 @@ def unsubscribe_extras(email: OutboxEmail) -> dict:
         "unsubscribe_url": url,
         "preferences_url": absolute_url(preferences_path()),
         # A sender may say more precisely why (e.g. "you signed the petition X and asked to hear more").
-        "why": email.context.get("why") or WHY[email.category],
+        "why": email.context.get("why") or _why(email.category, email.language),
         "headers": {
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
