@@ -196,6 +196,7 @@ def _batch_facts(users: list, until: datetime) -> _BatchFacts:
     user_ids = [user.pk for user in users]
     taken = (
         Signature.objects.filter(user_id__in=user_ids, status=Signature.Status.CONFIRMED)
+        .order_by()  # the model's ordering would make DISTINCT return every signature
         .values_list("action_id", flat=True)
         .distinct()
     )
