@@ -16,15 +16,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 # A form's HTML changes only with its action (whose updated_at is its version) or a deploy.
 FORM_FRAGMENT_SECONDS = 300
-# Rendered where a form's CSRF token goes. Marked safe, so it is the only way to get "<" into the
-# HTML as it is: text that anyone typed (a supporter's name, an action's title) is escaped, and the
-# Markdown of an ask loses unknown tags, so no content can pass itself off as the slot.
+# What `{% csrf_token %}` would leave in a fragment rendered for everyone: a visitor's token must
+# never be cached, so a fragment holding the slot is refused. Marked safe, so no text anyone typed
+# (escaped) or Markdown (unknown tags removed) can pass itself off as the slot.
 CSRF_SLOT = mark_safe("<rally-csrf-token-slot>")
 
 HOME = "home"
@@ -76,19 +75,9 @@ def cached_fragment(name: str, render: Callable[[], str], *, timeout: int, versi
     `version` names what it is rendered from: a fragment of another version is rendered again."""
     parts = _cached_parts(name, render, timeout=timeout, version=version)
     if len(parts) != 1:
-        raise ValueError(f"The fragment {name} has a CSRF slot: use cached_form_fragment.")
+        # Shared HTML never carries a visitor's token (the anonymous sign form needs none).
+        raise ValueError(f"The fragment {name} has a CSRF slot, which no shared fragment can fill.")
     return mark_safe(parts[0])  # noqa: S308 - rendered by our own templates, which escape
-
-
-def cached_form_fragment(
-    name: str, render: Callable[[], str], *, csrf_token: str, timeout: int, version: str = ""
-) -> SafeString:
-    """Like cached_fragment, for a fragment whose form takes a CSRF token: `render` renders it with
-    CSRF_SLOT as the token, and this visitor's csrf_token goes into the slot."""
-    parts = _cached_parts(name, render, timeout=timeout, version=version)
-    if len(parts) > 2:
-        raise ValueError(f"The fragment {name} has more than one CSRF slot.")
-    return mark_safe(escape(csrf_token).join(parts))  # noqa: S308 - rendered by our templates; the token is escaped
 
 
 def forget_fragments(names: list[str]) -> None:
