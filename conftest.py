@@ -28,12 +28,15 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from campaigns.abuse import forget_signing_rules
+    from campaigns.page_cache import forget_local_pages
 
     cache.clear()
     forget_signing_rules()  # and each thread's copy of them
+    forget_local_pages()
     yield
     cache.clear()
     forget_signing_rules()
+    forget_local_pages()
 
 
 @pytest.fixture(autouse=True)

@@ -85,9 +85,10 @@ def forget_fragments(names: list[str]) -> None:
     cache.delete_many([fragment_key(name, code) for name in names for code, _label in settings.LANGUAGES])
 
 
-def forget_action_fragments(action_ids: list[int]) -> None:
+def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -> None:
     """Forgets every fragment and cached whole page that shows these actions' counts or recent
-    supporters (after a fold)."""
+    supporters (after a fold). A whole page is rendered again by the next visitor while the others
+    are briefly served the one they had, unless keep_stale=False (a supporter's data was erased)."""
     from .models import Action
     from .page_cache import forget_action_pages
 
@@ -96,7 +97,8 @@ def forget_action_fragments(action_ids: list[int]) -> None:
         names += [action_page_name(action_id), action_ask_name(action_id)]
     forget_fragments(names)
     # The whole pages are cached by slug, which is what a request has in hand.
-    forget_action_pages(list(Action.objects.filter(pk__in=action_ids).values_list("slug", flat=True)))
+    slugs = list(Action.objects.filter(pk__in=action_ids).values_list("slug", flat=True))
+    forget_action_pages(slugs, keep_stale=keep_stale)
 
 
 def render_fragment(template: str, context: dict) -> str:

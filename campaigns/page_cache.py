@@ -13,12 +13,25 @@ What makes a page shareable:
 - it carries no CSRF token: the sign form is protected by its Origin instead (see
   campaigns.views.action_detail), and the language switcher likewise (accounts.views.language_set).
 
-The page shows the count and the recent supporters, so it lives COUNT_DELAY_SECONDS at most, and
-everything that forgets an action's fragments (a fold, closing it, a staff edit of what the page
-shows, erasing a supporter) forgets its pages too.
+The page shows the count and the recent supporters, so it is fresh for COUNT_DELAY_SECONDS at
+most, and everything that forgets an action's fragments (a fold, closing it, a staff edit of what
+the page shows, erasing a supporter) forgets its pages too.
+
+Renewing a page is one request's work, not everyone's: the page is kept (PAGE_KEPT_SECONDS) beside
+a short-lived "fresh" marker. When the marker is gone (expired or forgotten), the first request to
+notice takes it back (an atomic add) and renders the page again, while the others keep getting the
+page they had for the few milliseconds that takes. Without this, every thread of every web process
+found the page expired at the same moment under a viral load and rendered it at once, and the
+visitors behind them waited a second or more. Forgetting after erasing a supporter's data drops
+the page itself (`keep_stale=False`): nobody is served it again.
+
+Each web process also keeps the fresh pages it read for LOCAL_SECONDS (half a second): a viral
+page is then one cache read per process and half-second rather than one per visitor. A forget is
+seen at once by the process that made it and within LOCAL_SECONDS by the others.
 """
 
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,14 +59,40 @@ _KEPT_HEADERS = frozenset(
 )
 
 
+# A page no longer fresh may still be served while one request renders it again (seconds at most).
+PAGE_KEPT_SECONDS = 300
+# How long a web process serves a fresh page from its own memory, and how many it keeps there.
+LOCAL_SECONDS = 0.5
+LOCAL_PAGES = 200
+# page key -> (monotonic time it may be served until, (headers, content)); per process.
+_local_pages: dict[str, tuple[float, tuple]] = {}
+
+
 def page_key(slug: str, language: str) -> str:
     return f"campaigns:page:{slug}:{language}"
 
 
-def forget_action_pages(slugs: list[str]) -> None:
-    """Drops the cached pages of these actions in every language."""
-    if slugs:
-        cache.delete_many([page_key(slug, code) for slug in slugs for code, _label in settings.LANGUAGES])
+def fresh_key(slug: str, language: str) -> str:
+    return f"campaigns:page-fresh:{slug}:{language}"
+
+
+def forget_action_pages(slugs: list[str], *, keep_stale: bool = True) -> None:
+    """Makes the cached pages of these actions, in every language, be rendered again by the next
+    request; with keep_stale=False, nobody is served them again either."""
+    languages = [code for code, _label in settings.LANGUAGES]
+    keys = [fresh_key(slug, code) for slug in slugs for code in languages]
+    if not keep_stale:
+        keys += [page_key(slug, code) for slug in slugs for code in languages]
+    for slug in slugs:
+        for code in languages:
+            _local_pages.pop(page_key(slug, code), None)
+    if keys:
+        cache.delete_many(keys)
+
+
+def forget_local_pages() -> None:
+    """Empties this process's copies (tests start from an empty cache)."""
+    _local_pages.clear()
 
 
 def mark_shareable(response: HttpResponse) -> HttpResponse:
@@ -77,6 +116,11 @@ def _shareable_request(request) -> str | None:
     return match.group("slug") if match else None
 
 
+def _served(cached: tuple) -> HttpResponse:
+    headers, content = cached
+    return HttpResponse(content, headers=headers)
+
+
 class ActionPageCacheMiddleware:
     """Serves the anonymous action page from the shared cache; stores it when the view marks it."""
 
@@ -88,12 +132,23 @@ class ActionPageCacheMiddleware:
         if slug is None:
             return self.get_response(request)
         # The same choice LocaleMiddleware makes (the switcher's cookie, then Accept-Language).
-        key = page_key(slug, get_language_from_request(request))
-        cached = cache.get(key)
+        language = get_language_from_request(request)
+        key, fresh = page_key(slug, language), fresh_key(slug, language)
+        now = time.monotonic()
+        local = _local_pages.get(key)
+        if local is not None and local[0] > now:
+            return _served(local[1])
+        found = cache.get_many([key, fresh])
+        cached = found.get(key)
         if isinstance(cached, tuple) and len(cached) == 2:
-            headers, content = cached
-            response = HttpResponse(content, headers=headers)
-            return response
+            if fresh in found:
+                if len(_local_pages) >= LOCAL_PAGES:
+                    _local_pages.clear()
+                _local_pages[key] = (now + LOCAL_SECONDS, cached)
+                return _served(cached)
+            # Stale, and another request is already rendering it: one render at a time.
+            if not cache.add(fresh, True, settings.COUNT_DELAY_SECONDS):
+                return _served(cached)
         response = self.get_response(request)
         if (
             getattr(response, "page_shareable", False)
@@ -102,5 +157,9 @@ class ActionPageCacheMiddleware:
             and not response.streaming
         ):
             headers = {name: value for name, value in response.items() if name.lower() in _KEPT_HEADERS}
-            cache.set(key, (headers, response.content), settings.COUNT_DELAY_SECONDS)
+            cache.set(key, (headers, response.content), PAGE_KEPT_SECONDS)
+            cache.set(fresh, True, settings.COUNT_DELAY_SECONDS)
+        elif cached is not None:
+            # The page kept no longer stands (the action was taken down, say): nobody gets it again.
+            cache.delete_many([key, fresh])
         return response

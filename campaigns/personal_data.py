@@ -99,5 +99,5 @@ def erase(user) -> dict:
     if action_ids:
         # The pages' cached recent supporters may show the name: they go now, not in a few seconds.
         erased_from = sorted(action_ids)
-        transaction.on_commit(lambda: forget_action_fragments(erased_from))
+        transaction.on_commit(lambda: forget_action_fragments(erased_from, keep_stale=False))
     return {"signatures_anonymised": anonymised, "signatures_deleted": deleted}

@@ -190,6 +190,63 @@ def test_an_edited_action_shows_its_new_text_once_its_cached_copy_is_gone(client
     assert "<strong>new</strong>" in html and 'name="country"' not in html
 
 
+def _kept_page(slug: str, html: bytes) -> None:
+    """Replaces the kept page by one we can recognise, as fresh as it was."""
+    key = page_cache.page_key(slug, "en")
+    headers, _content = cache.get(key)
+    cache.set(key, (headers, html), 60)
+
+
+def test_a_stale_page_is_rendered_again_by_one_visitor_while_the_others_get_the_kept_one(
+    client, action, django_assert_num_queries
+):
+    client.get(f"/act/{action.slug}/")
+    _kept_page(action.slug, b"<p>the kept page</p>")
+    page_cache.forget_action_pages([action.slug])  # what a fold does: the page is no longer fresh
+    page_cache.forget_local_pages()
+    # Another web process noticed first and is rendering it now (it took the fresh marker).
+    assert cache.add(page_cache.fresh_key(action.slug, "en"), True, 5)
+    with django_assert_num_queries(0):
+        assert Client().get(f"/act/{action.slug}/").content == b"<p>the kept page</p>"
+    # Once the marker is gone again (that render failed, say), the next visitor renders it.
+    cache.delete(page_cache.fresh_key(action.slug, "en"))
+    page_cache.forget_local_pages()  # half a second later
+    html = Client().get(f"/act/{action.slug}/").content.decode()
+    assert action.title in html and "the kept page" not in html
+    assert b"the kept page" not in Client().get(f"/act/{action.slug}/").content
+
+
+def test_a_page_taken_down_is_not_served_from_what_was_kept(client, action):
+    client.get(f"/act/{action.slug}/")
+    action.campaign.status = action.campaign.Status.DRAFT
+    action.campaign.save()
+    cache.delete(public_action_cache_key(action.slug))
+    page_cache.forget_action_pages([action.slug])
+    assert Client().get(f"/act/{action.slug}/").status_code == 404
+    # Even a visitor who would have been served the kept page while another renders it.
+    cache.add(page_cache.fresh_key(action.slug, "en"), True, 5)
+    assert Client().get(f"/act/{action.slug}/").status_code == 404
+    assert cache.get(page_cache.page_key(action.slug, "en")) is None
+
+
+def test_erasing_a_supporter_drops_the_kept_pages_too(client, action):
+    client.get(f"/act/{action.slug}/")
+    page_cache.forget_action_pages([action.slug], keep_stale=False)
+    assert cache.get(page_cache.page_key(action.slug, "en")) is None
+    cache.add(page_cache.fresh_key(action.slug, "en"), True, 5)  # even mid-render elsewhere
+    assert action.title in Client().get(f"/act/{action.slug}/").content.decode()
+
+
+def test_a_web_process_serves_a_fresh_page_from_its_memory_for_half_a_second(client, action, monkeypatch):
+    client.get(f"/act/{action.slug}/")
+    Client().get(f"/act/{action.slug}/")  # read from the shared cache: now in this process's memory too
+    _kept_page(action.slug, b"<p>changed in the shared cache</p>")
+    assert b"changed in the shared cache" not in Client().get(f"/act/{action.slug}/").content
+    later = time.monotonic() + page_cache.LOCAL_SECONDS + 0.01
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    assert Client().get(f"/act/{action.slug}/").content == b"<p>changed in the shared cache</p>"
+
+
 def test_a_post_after_the_action_was_closed_behind_the_cache_is_not_recorded(client, action):
     client.get(f"/act/{action.slug}/")  # the action is now cached as open
     # Closed without going through action_close (e.g. an admin edit): updated_at moves on.
