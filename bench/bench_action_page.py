@@ -22,8 +22,8 @@ from bench.harness import (
     warm_up,
 )
 
-WORKERS = 4
-THREADS = 4
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 CONNECTIONS = 32
 DURATION_SECONDS = 10
 ACTION_SLUG = "suspend-the-safe-third-country-agreement"  # the demo petition (campaigns.demo)

@@ -37,8 +37,8 @@ from bench.harness import (
 )
 from bench.visitors import RequestFailed, Visitor, run_visitors
 
-WORKERS = 4
-THREADS = 4
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 CONCURRENCY = 32
 DURATION_SECONDS = 15
 ACTION_SLUG = "suspend-the-safe-third-country-agreement"  # the demo petition (campaigns.demo)

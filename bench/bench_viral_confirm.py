@@ -30,8 +30,8 @@ from bench.harness import (
 )
 from bench.visitors import RequestFailed, Visitor, run_visitors
 
-WORKERS = 4
-THREADS = 4
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 CONCURRENCY = 64
 DURATION_SECONDS = 10
 PENDING_SIGNATURES = 8000
