@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -52,6 +53,22 @@ def action_submitted_name(action_id: int) -> str:
 
 def action_share_name(action_id: int) -> str:
     return f"action-share:{action_id}"
+
+
+def confirm_page_name(action_id: int, outcome: str) -> str:
+    return f"confirm-page:{action_id}:{outcome}"
+
+
+# Where a shared page's own address goes (the language switcher's "next"), filled per request.
+# Marked safe so no escaped text can pass itself off as the slot.
+PATH_SLOT = mark_safe("<rally-path-slot>")
+# The outcomes a confirmation page can show (campaigns.views._SIGNATURE_STATE and ConfirmOutcome).
+CONFIRM_OUTCOMES = ("pending", "confirmed", "already_confirmed", "expired", "withdrawn", "closed", "invalid")
+
+
+def with_path(html: str, path: str) -> SafeString:
+    """A shared page with the visitor's own address in its slot."""
+    return mark_safe(html.replace(PATH_SLOT, escape(path)))  # noqa: S308 - our own template, and escaped
 
 
 def action_version(action) -> str:
@@ -95,6 +112,7 @@ def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -
     names = [HOME, CAMPAIGN_LIST]
     for action_id in action_ids:
         names += [action_page_name(action_id), action_ask_name(action_id)]
+        names += [confirm_page_name(action_id, outcome) for outcome in CONFIRM_OUTCOMES]
     forget_fragments(names)
     # The whole pages are cached by slug, which is what a request has in hand.
     slugs = list(Action.objects.filter(pk__in=action_ids).values_list("slug", flat=True))

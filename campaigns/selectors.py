@@ -278,6 +278,37 @@ def signature_from_token(token: str, *, purpose: str) -> Signature | None:
         return None
 
 
+@dataclass(frozen=True)
+class SignatureState:
+    """What the confirmation page needs to know of a signature before it shows anything."""
+
+    pk: int
+    status: str
+    action_id: int
+    action_kind: str
+
+    @classmethod
+    def of(cls, signature: Signature) -> "SignatureState":
+        return cls(signature.pk, signature.status, signature.action_id, signature.action.kind)
+
+
+def signature_state_from_token(token: str, *, purpose: str) -> SignatureState | None:
+    """The state of the signature a link names, in one narrow query (every confirming supporter
+    opens this page first)."""
+    signature_id = signature_token_read(token, purpose=purpose)
+    if signature_id is None:
+        return None
+    try:
+        row = Signature.objects.values_list("pk", "status", "action_id", "action__kind").get(pk=signature_id)
+    except Signature.DoesNotExist:
+        return None
+    return SignatureState(*row)
+
+
+def action_by_pk(action_id: int) -> Action:
+    return Action.objects.select_related("campaign").get(pk=action_id)
+
+
 def signature_letter(signature: Signature):
     """The letter a signature carries, or None; only letter actions have one (no query for the rest)."""
     if signature.action.kind != Action.Kind.LETTER:

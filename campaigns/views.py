@@ -257,15 +257,50 @@ _SIGNATURE_STATE = {
 }
 
 
+def _shared_confirm_page(request, outcome: str, action_id: int, load_action) -> HttpResponse:
+    """The confirmation page as every anonymous supporter of the action sees it for this outcome:
+    it shows only the action, and its form posts back to the link it was opened from, with no
+    token (see signature_confirm_view). Rendered once per action, outcome and language."""
+
+    def render_shared():
+        action = load_action()
+        context = {"outcome": outcome, "action": action, "shared_page": True, "next_path": fragments.PATH_SLOT}
+        if outcome in ("confirmed", "already_confirmed"):
+            context["share_html"] = _share_html(action)
+        return render_to_string("campaigns/signature_confirm.html", context)
+
+    html = fragments.cached_fragment(
+        fragments.confirm_page_name(action_id, outcome), render_shared, timeout=settings.COUNT_DELAY_SECONDS
+    )
+    return HttpResponse(fragments.with_path(html, request.get_full_path()), status=400 if outcome == "invalid" else 200)
+
+
+# The link is the credential: whoever holds it may confirm, from any page, so a CSRF token would add
+# nothing (and would keep the page above from being shared).
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def signature_confirm_view(request, token):
     """GET shows one button and changes nothing (mail scanners fetch links); POST confirms."""
+    signature = None
     if request.method == "POST":
         result = signature_confirm(token=token)
         outcome, signature = result.outcome, result.signature
+        state = selectors.SignatureState.of(signature) if signature else None
     else:
+        state = selectors.signature_state_from_token(token, purpose=CONFIRM)
+        outcome = _SIGNATURE_STATE.get(state.status, "invalid") if state else "invalid"
+    # A letter's confirmation page shows the letter: that supporter's own words.
+    own_words = outcome == "pending" and state is not None and state.action_kind == Action.Kind.LETTER
+    anonymous = not request.user.is_authenticated and page_cache.stateless_visitor(request)
+    if state is not None and not own_words and anonymous:
+        return _shared_confirm_page(
+            request,
+            outcome,
+            state.action_id,
+            lambda: signature.action if signature else selectors.action_by_pk(state.action_id),
+        )
+    if signature is None and state is not None:
         signature = selectors.signature_from_token(token, purpose=CONFIRM)
-        outcome = _SIGNATURE_STATE.get(signature.status, "invalid") if signature else "invalid"
     context = {"outcome": outcome, "signature": signature, "action": signature.action if signature else None}
     if outcome == "pending":
         context["letter"] = selectors.signature_letter(signature)

@@ -135,3 +135,60 @@ def test_the_confirmation_email_carries_confirm_and_withdraw_links_from_site_url
     assert "Suspend the STCA" in message.subject
     html = message.alternatives[0][0]
     assert "/act/confirm/" in html
+
+
+def test_the_confirmation_page_is_one_shared_page_for_anonymous_supporters(action, django_assert_max_num_queries):
+    from django.test import Client
+
+    first, second = (signature_token(signature_id=pending(action).pk, purpose=CONFIRM) for _ in range(2))
+    pages = [Client().get(f"/act/confirm/{token}/") for token in (first, second)]
+    # The same page but for the visitor's own address (the language switcher sends them back to it).
+    assert pages[0].content.decode().replace(first, "TOKEN") == pages[1].content.decode().replace(second, "TOKEN")
+    assert f'name="next" type="hidden" value="/act/confirm/{first}/"' in pages[0].content.decode()
+    for page in pages:
+        assert "Confirm my signature" in page.content.decode() and action.title in page.content.decode()
+        assert "csrfmiddlewaretoken" not in page.content.decode()
+        assert not page.cookies
+    third = signature_token(signature_id=pending(action).pk, purpose=CONFIRM)
+    with django_assert_max_num_queries(1):  # the signature's state; the page comes from the cache
+        assert Client().get(f"/act/confirm/{third}/").status_code == 200
+
+
+def test_the_link_confirms_without_a_csrf_token_because_the_link_is_the_credential(action):
+    from django.test import Client
+
+    signature = pending(action)
+    token = signature_token(signature_id=signature.pk, purpose=CONFIRM)
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(f"/act/confirm/{token}/")
+    response = browser.post(f"/act/confirm/{token}/")
+    assert response.status_code == 200 and "your signature counts" in response.content.decode()
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+    # The page after confirming is shared too, and says it again the second time.
+    assert "Already confirmed" in Client().post(f"/act/confirm/{token}/").content.decode()
+
+
+def test_a_shared_page_escapes_the_address_put_in_its_slot():
+    from campaigns import fragments
+
+    html = fragments.with_path(f'<input name="next" value="{fragments.PATH_SLOT}">', '/act/confirm/"><script>/')
+    assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
+
+
+def test_a_suspected_fraud_signature_gets_the_link_does_not_work_page(client, action):
+    signature = pending(action)
+    Signature.objects.filter(pk=signature.pk).update(status=Signature.Status.FRAUD)
+    token = signature_token(signature_id=signature.pk, purpose=CONFIRM)
+    for response in (client.get(f"/act/confirm/{token}/"), client.post(f"/act/confirm/{token}/")):
+        assert response.status_code == 400 and "does not work" in response.content.decode()
+    assert Signature.objects.get(pk=signature.pk).status == Signature.Status.FRAUD
+
+
+def test_a_signed_in_supporter_gets_a_page_of_their_own(client, action):
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory())
+    token = signature_token(signature_id=pending(action).pk, purpose=CONFIRM)
+    html = client.get(f"/act/confirm/{token}/").content.decode()
+    assert "Confirm my signature" in html and "My actions" in html

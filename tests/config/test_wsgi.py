@@ -22,10 +22,17 @@ def test_the_entry_point_serves_and_has_loaded_what_the_first_request_needs(db):
     assert Client().get("/healthz").status_code == 200
 
 
-def test_a_failed_warm_up_is_logged_and_left_to_the_first_request(monkeypatch, caplog):
+def test_a_failed_warm_up_is_logged_and_left_to_the_first_request(monkeypatch):
     from config import wsgi
 
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("config.wsgi")
+    logger.addHandler(handler)
     monkeypatch.setattr(wsgi, "WARM_TEMPLATES", ("no/such/template.html",))
-    with caplog.at_level(logging.WARNING, logger="config.wsgi"):
+    try:
         wsgi.warm_up()
-    assert "Warming up the web process failed" in caplog.text
+    finally:
+        logger.removeHandler(handler)
+    assert [record.getMessage() for record in records] == ["Warming up the web process failed"]
