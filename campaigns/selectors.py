@@ -287,10 +287,6 @@ class SignatureState:
     action_id: int
     action_kind: str
 
-    @classmethod
-    def of(cls, signature: Signature) -> "SignatureState":
-        return cls(signature.pk, signature.status, signature.action_id, signature.action.kind)
-
 
 def signature_state_from_token(token: str, *, purpose: str) -> SignatureState | None:
     """The state of the signature a link names, in one narrow query (every confirming supporter

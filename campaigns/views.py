@@ -285,7 +285,8 @@ def signature_confirm_view(request, token):
     if request.method == "POST":
         result = signature_confirm(token=token)
         outcome, signature = result.outcome, result.signature
-        state = selectors.SignatureState.of(signature) if signature else None
+        # After a POST the outcome is never "pending": the action's kind does not matter here.
+        state = selectors.SignatureState(signature.pk, signature.status, signature.action_id, "") if signature else None
     else:
         state = selectors.signature_state_from_token(token, purpose=CONFIRM)
         outcome = _SIGNATURE_STATE.get(state.status, "invalid") if state else "invalid"

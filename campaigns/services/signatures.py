@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -17,9 +17,9 @@ from emails.services import email_enqueue
 
 from ..abuse import ip_hash, signing_verdict
 from ..addresses import normalise_email
-from ..models import Action, Signature
+from ..models import Action, CountDelta, Signature
 from ..tokens import CONFIRM, confirm_url, signature_token_read, withdraw_url
-from .counts import count_change
+from .counts import count_change, fold_soon
 from .letters import letter_attach, letter_send, letter_withhold
 
 
@@ -288,6 +288,9 @@ def signature_confirm(*, token: str) -> ConfirmResult:
     if signature_id is None:
         return ConfirmResult(ConfirmOutcome.INVALID)
     now = timezone.now()
+    confirmed = _confirm_pending(signature_id, now)
+    if confirmed is not None:
+        return ConfirmResult(ConfirmOutcome.CONFIRMED, confirmed)
     with transaction.atomic():
         try:
             signature = Signature.objects.select_for_update(of=("self",)).select_related("action").get(pk=signature_id)
@@ -317,6 +320,61 @@ def signature_confirm(*, token: str) -> ConfirmResult:
         count_change(signature=signature, delta=+1)
         letter_send(signature=signature)
     return ConfirmResult(ConfirmOutcome.CONFIRMED, signature)
+
+
+def _confirm_pending(signature_id: int, now) -> Signature | None:
+    """The usual confirmation (a pending, unexpired signature on a petition or pledge that takes
+    it) as one conditional UPDATE and the count's +1, in plain SQL: about a third of the CPU of the
+    general path below (its ORM queries, the row lock taken separately).
+    Returns the confirmed signature (its pk, action_id and status), or None when anything else
+    applies (letters, already confirmed, expired, closed, draft...), left to the general path.
+
+    Two confirmations of one signature: the second UPDATE waits for the first's row lock, then no
+    longer finds it pending, so it counts once. Every value is a bound parameter; table and column
+    names come from the models."""
+    signatures, actions = Signature._meta.db_table, Action._meta.db_table
+    cutoff = now - timedelta(hours=settings.SIGNATURE_CONFIRM_GRACE_HOURS)
+    adapt = connection.ops.adapt_datetimefield_value
+    update = (
+        f"UPDATE {signatures} SET status = %s, confirmed_at = %s, expires_at = NULL, status_reason = ''"  # noqa: S608
+        f" FROM {actions} a WHERE {signatures}.id = %s AND a.id = {signatures}.action_id"
+        f" AND {signatures}.status = %s AND {signatures}.expires_at > %s AND a.kind <> %s AND a.status <> %s"
+        " AND ((a.closed_at IS NOT NULL AND a.closed_at >= %s)"
+        "  OR (a.closed_at IS NULL AND (a.closes_at IS NULL OR a.closes_at >= %s)))"
+        f" RETURNING {signatures}.action_id, {signatures}.country, {signatures}.region"
+    )
+    params = [
+        Signature.Status.CONFIRMED,
+        adapt(now),
+        signature_id,
+        Signature.Status.PENDING,
+        adapt(now),
+        Action.Kind.LETTER,
+        Action.Status.DRAFT,
+        adapt(cutoff),
+        adapt(cutoff),
+    ]
+    insert = (
+        f"INSERT INTO {CountDelta._meta.db_table} (action_id, country, region, delta, created_at)"  # noqa: S608
+        " VALUES (%s, %s, %s, 1, %s)"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(update, params)
+        row = cursor.fetchone()
+        if row is not None:
+            cursor.execute(insert, [*row, adapt(now)])
+    if row is None:
+        return None
+    action_id = row[0]
+    transaction.on_commit(lambda: fold_soon(action_id=action_id))
+    return Signature(
+        pk=signature_id,
+        action_id=action_id,
+        country=row[1],
+        region=row[2],
+        status=Signature.Status.CONFIRMED,
+        confirmed_at=now,
+    )
 
 
 def signature_withdraw(*, signature: Signature) -> bool:

@@ -192,3 +192,22 @@ def test_a_signed_in_supporter_gets_a_page_of_their_own(client, action):
     token = signature_token(signature_id=pending(action).pk, purpose=CONFIRM)
     html = client.get(f"/act/confirm/{token}/").content.decode()
     assert "Confirm my signature" in html and "My actions" in html
+
+
+def test_confirming_a_petition_is_one_update_and_one_insert_and_counts_once(action, django_assert_max_num_queries):
+    from django.test import Client
+
+    from campaigns.models import CountDelta
+
+    token = signature_token(signature_id=pending(action, country="CA", region="ON").pk, purpose=CONFIRM)
+    Client().post(f"/act/confirm/{token}/")  # the shared page after confirming is now cached
+    token = signature_token(signature_id=pending(action, country="CA", region="QC").pk, purpose=CONFIRM)
+    # The conditional UPDATE and the count's +1 (and here, inside the test's transaction, the
+    # savepoint and its release); the page comes from the cache.
+    with django_assert_max_num_queries(4):
+        assert "your signature counts" in Client().post(f"/act/confirm/{token}/").content.decode()
+    assert list(CountDelta.objects.filter(region="QC").values_list("action_id", "country", "delta")) == [
+        (action.pk, "CA", 1)
+    ]
+    assert "Already confirmed" in Client().post(f"/act/confirm/{token}/").content.decode()
+    assert CountDelta.objects.filter(region="QC").count() == 1
