@@ -83,7 +83,7 @@ def _email_context(signature: Signature) -> dict:
     }
 
 
-def _send_confirmation(signature: Signature, *, number: int) -> None:
+def _send_confirmation(signature: Signature, *, number: int, just_inserted: bool = False) -> None:
     email_enqueue(
         key=f"confirm:{signature.pk}" if number == 1 else f"confirm:{signature.pk}:{number}",
         to=signature.email,
@@ -98,6 +98,8 @@ def _send_confirmation(signature: Signature, *, number: int) -> None:
         language=signature.language,
         # A viral action writes these by the hundred a second: they share drain tasks.
         dispatch_soon=True,
+        # No email can have the key of a signature this transaction just inserted.
+        fresh_key=just_inserted,
     )
 
 
@@ -212,7 +214,7 @@ def signature_create(
                 count_change(signature=signature, delta=+1)
                 letter_send(signature=signature)
             elif signature.status == Signature.Status.PENDING:
-                _send_confirmation(signature, number=1)
+                _send_confirmation(signature, number=1, just_inserted=True)
             if signature.status != Signature.Status.FRAUD:
                 _record_consent(signature, source_url=source_url)
     except IntegrityError:

@@ -29,6 +29,21 @@ def test_same_key_twice_makes_one_email(django_capture_on_commit_callbacks):
     assert len(mail.outbox) == 1
 
 
+def test_a_key_the_caller_vouches_for_is_written_without_a_savepoint():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def savepoints(**kwargs):
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            assert enqueue(**kwargs) is not None
+        return sum("SAVEPOINT" in query["sql"] for query in queries.captured_queries)
+
+    # A key that may exist is guarded by a savepoint (and its release) inside the caller's
+    # transaction; one that names a row the caller just created needs none.
+    assert savepoints(key="guarded:1") - savepoints(key="fresh:1", fresh_key=True) == 2
+    assert OutboxEmail.objects.filter(key__in=["guarded:1", "fresh:1"]).count() == 2
+
+
 def test_delivered_after_commit_with_both_parts_and_message_id(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         email = enqueue()
