@@ -336,6 +336,8 @@ EMAIL_RATE_BURST = env.int("EMAIL_RATE_BURST", default=50)
 EMAIL_RATE_BUCKET_KEY = f"{env.str('CACHE_KEY_PREFIX', default='rally')}:email-rate"
 EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=90)
 EMAIL_DELIVERY_BATCH_SIZE = env.int("EMAIL_DELIVERY_BATCH_SIZE", default=250)
+# Connections one delivery run talks to the mail server over at once (a thread each).
+EMAIL_SMTP_CONNECTIONS = env.int("EMAIL_SMTP_CONNECTIONS", default=4)
 # A row held by a worker that died is taken back after this many seconds (live workers refresh
 # their claim every quarter of it); with the sweeper running every minute, within two minutes.
 EMAIL_CLAIM_TIMEOUT = env.int("EMAIL_CLAIM_TIMEOUT", default=60)

@@ -9,8 +9,10 @@ timeout, whose rows the sweeper took back, sends none of them a second time.
 
 import logging
 import math
+import queue
 import random
 import smtplib
+import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -394,19 +396,15 @@ def _prepare(email: OutboxEmail, outcomes: _Outcomes, withhold_reason: str):
         return None
 
 
-def _send_one(email: OutboxEmail, prepared, mail_connection: _Connection, outcomes: _Outcomes) -> None:
+def _record(email: OutboxEmail, prepared, sent: int, error: Exception | None, outcomes: _Outcomes) -> None:
+    """Writes the outcome of one send (its count of messages sent, or the error it raised)."""
     rendered, message = prepared
-    acquire_send_token()
-    try:
-        sent = mail_connection.send(message)
-    except _ConnectionDown as down:
-        outcomes.retry_or_fail(email, down.error)
-        raise
-    except Exception as error:
+    if error is not None:
         description = _describe(error)
-        if _is_connection_error(error):
-            # Dropped mid-batch: this row waits its turn; the next one tries a new connection.
-            mail_connection.reset()
+        if isinstance(error, _ConnectionDown):
+            outcomes.retry_or_fail(email, error.error)
+        elif _is_connection_error(error):
+            # Dropped mid-batch (the sender opened a new connection for the next one): this row waits its turn.
             outcomes.retry_or_fail(email, description)
         elif _is_recipient_refused(error):
             outcomes.failed(email, description)
@@ -415,13 +413,83 @@ def _send_one(email: OutboxEmail, prepared, mail_connection: _Connection, outcom
             outcomes.retry_or_fail(email, description)
         else:
             # A message no server will take (a bad header, say): fails this row only.
-            logger.exception("Outbox row %s cannot be sent", email.pk)
+            logger.error("Outbox row %s cannot be sent: %s", email.pk, description)
             outcomes.failed(email, description)
         return
     if not sent:
         outcomes.retry_or_fail(email, "the mail backend reported nothing sent")
         return
     outcomes.sent(email, message_id=_message_id(message), rendered=rendered)
+
+
+def _send(mail_connection: _Connection, message) -> tuple[int, Exception | None]:
+    try:
+        return mail_connection.send(message), None
+    except Exception as error:
+        if _is_connection_error(error):
+            mail_connection.reset()  # the next message tries a new connection
+        return 0, error
+
+
+class _Senders:
+    """Talks to the mail server over `count` connections at once, one thread each, while the
+    calling thread prepares messages and writes outcomes (everything that touches the database
+    stays on the calling thread).
+
+    A delivery run spends most of its time waiting: for the mail server's reply to each of the
+    four commands of every message, and for PostgreSQL. With one connection those waits add up;
+    with two, one message is on the wire while the run writes the previous outcome and builds the
+    next. With count=1 each message is sent inline, as before.
+    """
+
+    def __init__(self, count: int):
+        self.count = max(1, count)
+        self.results: queue.SimpleQueue = queue.SimpleQueue()
+        self.in_flight = 0
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._inline = _Connection() if self.count == 1 else None
+
+    def has_room(self) -> bool:
+        return self.in_flight < self.count
+
+    def submit(self, email: OutboxEmail, prepared) -> None:
+        self.in_flight += 1
+        if self._inline is not None:
+            self.results.put((email, prepared, *_send(self._inline, prepared[1])))
+            return
+        if len(self._threads) < self.count:
+            thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self._jobs.put((email, prepared))
+
+    def next_result(self):
+        """(email, prepared, sent, error) of a message sent, oldest finished first."""
+        result = self.results.get()
+        self.in_flight -= 1
+        return result
+
+    def _run(self) -> None:
+        mail_connection = _Connection()
+        try:
+            while (job := self._jobs.get()) is not None:
+                email, prepared = job
+                try:
+                    sent, error = _send(mail_connection, prepared[1])
+                except BaseException as unexpected:  # never leave the calling thread waiting
+                    sent, error = 0, unexpected
+                self.results.put((email, prepared, sent, error))
+        finally:
+            mail_connection.reset()
+
+    def close(self) -> None:
+        for _thread in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join(timeout=30)
+        if self._inline is not None:
+            self._inline.reset()
 
 
 # Messages are built a few at a time ahead of sending: one tight loop of rendering, then one of
@@ -454,7 +522,8 @@ def _commit_without_waiting_for_disk():
 
 
 def outbox_deliver(*, ids: list[int] | None = None, limit: int | None = None) -> int:
-    """Sends due rows (of `ids`, or any) over one connection, recording each outcome as it goes.
+    """Sends due rows (of `ids`, or any) over EMAIL_SMTP_CONNECTIONS connections, recording each
+    outcome as it comes.
 
     Returns the number of rows this run claimed.
     """
@@ -465,35 +534,44 @@ def outbox_deliver(*, ids: list[int] | None = None, limit: int | None = None) ->
     claimed = len(pending)
     outcomes = _Outcomes(token)
     reasons = bulk_withhold_reasons(pending)
-    mail_connection = _Connection()
+    senders = _Senders(settings.EMAIL_SMTP_CONNECTIONS)
     prepared: dict = {}
     started = last_refresh = time.monotonic()
     refresh_every = settings.EMAIL_CLAIM_TIMEOUT / 4
     try:
         with _commit_without_waiting_for_disk():
-            while pending:
-                if time.monotonic() - last_refresh > refresh_every:
-                    pending = _still_held(pending, token)
-                    last_refresh = time.monotonic()
-                    if not pending:
+            while pending or senders.in_flight:
+                while pending and senders.has_room():
+                    if time.monotonic() - last_refresh > refresh_every:
+                        pending = _still_held(pending, token)
+                        last_refresh = time.monotonic()
+                        if not pending:
+                            break
+                    if pending[0].pk not in prepared:
+                        prepared = {
+                            email.pk: _prepare(email, outcomes, reasons.get(email.pk, ""))
+                            for email in pending[:PREPARE_AHEAD]
+                        }
+                    email = pending.pop(0)
+                    if prepared[email.pk] is None:
+                        continue  # settled without sending
+                    try:
+                        acquire_send_token()
+                    except ThrottleUnavailable as error:
+                        outcomes.release([email, *pending], delay=THROTTLE_UNAVAILABLE_DELAY, note=str(error))
+                        pending = []
                         break
-                if pending[0].pk not in prepared:
-                    prepared = {
-                        email.pk: _prepare(email, outcomes, reasons.get(email.pk, ""))
-                        for email in pending[:PREPARE_AHEAD]
-                    }
-                email = pending.pop(0)
-                if prepared[email.pk] is None:
-                    continue  # settled without sending
-                try:
-                    _send_one(email, prepared[email.pk], mail_connection, outcomes)
-                except _ConnectionDown as down:
+                    senders.submit(email, prepared[email.pk])
+                if not senders.in_flight:
+                    continue
+                email, message, sent, error = senders.next_result()
+                if isinstance(error, BaseException) and not isinstance(error, Exception):
+                    raise error
+                _record(email, message, sent, error, outcomes)
+                if isinstance(error, _ConnectionDown):
                     # The others would meet the same closed door: they wait for their retry time too.
                     for other in pending:
-                        outcomes.retry_or_fail(other, f"not tried: {down.error}")
-                    pending = []
-                except ThrottleUnavailable as error:
-                    outcomes.release([email, *pending], delay=THROTTLE_UNAVAILABLE_DELAY, note=str(error))
+                        outcomes.retry_or_fail(other, f"not tried: {error.error}")
                     pending = []
                 if pending and time.monotonic() - started > DELIVERY_TIME_BUDGET:
                     outcomes.release(pending)
@@ -502,13 +580,14 @@ def outbox_deliver(*, ids: list[int] | None = None, limit: int | None = None) ->
                     outbox_dispatch(ids=None)
     except BaseException:
         # Soft time limit, worker shutdown, a database error: what was not tried goes back now
-        # rather than after the claim timeout. (A SIGKILL leaves it to the sweeper.)
+        # rather than after the claim timeout. (A SIGKILL leaves it to the sweeper, as it does
+        # the few messages that were on the wire.)
         try:
             outcomes.release(pending)
         except Exception:
             logger.exception("Could not hand %d outbox rows back to the queue", len(pending))
         raise
     finally:
-        mail_connection.reset()
+        senders.close()
         outcomes.close()
     return claimed

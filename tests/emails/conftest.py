@@ -12,9 +12,12 @@ def _test_templates(settings):
 
 @pytest.fixture
 def scripted(settings):
+    """The scripted backend, over one connection per run (as its scripts count them); a test of
+    several connections sets EMAIL_SMTP_CONNECTIONS itself."""
     from tests.emails.backends import ScriptedBackend
 
     settings.EMAIL_BACKEND = "tests.emails.backends.ScriptedBackend"
+    settings.EMAIL_SMTP_CONNECTIONS = 1
     ScriptedBackend.reset()
     yield ScriptedBackend
     ScriptedBackend.reset()

@@ -64,6 +64,47 @@ def test_a_batch_goes_out_over_one_connection(scripted):
     assert set(statuses().values()) == {OutboxEmail.Status.SENT}
 
 
+def test_a_batch_goes_out_over_two_connections_at_once_each_row_once(scripted, settings):
+    settings.EMAIL_SMTP_CONNECTIONS = 2
+    for n in range(12):
+        enqueue(n)
+
+    assert outbox_deliver() == 12
+
+    assert scripted.opened == 2 and scripted.closed == 2
+    assert set(scripted.connections_used) == {1, 2}
+    assert sorted(message.to[0] for message in mail.outbox) == sorted({m.to[0] for m in mail.outbox})
+    assert len(mail.outbox) == 12
+    assert set(statuses().values()) == {OutboxEmail.Status.SENT}
+
+
+def test_over_two_connections_a_refused_recipient_fails_only_itself(scripted, settings):
+    settings.EMAIL_SMTP_CONNECTIONS = 2
+    emails = [enqueue(n) for n in range(6)]
+    refused = emails[3].to_email
+    scripted.errors = {refused: smtplib.SMTPRecipientsRefused({refused: (550, b"no such user")})}
+
+    assert outbox_deliver() == 6
+
+    outcome = statuses()
+    assert outcome.pop(refused) == OutboxEmail.Status.FAILED
+    assert set(outcome.values()) == {OutboxEmail.Status.SENT}
+
+
+def test_over_two_connections_an_unreachable_server_leaves_every_row_for_its_retry(scripted, settings):
+    settings.EMAIL_SMTP_CONNECTIONS = 2
+    for n in range(5):
+        enqueue(n)
+    scripted.open_error = ConnectionRefusedError("nobody listening")
+
+    assert outbox_deliver() == 5
+
+    assert mail.outbox == []
+    rows = OutboxEmail.objects.all()
+    assert {row.status for row in rows} == {OutboxEmail.Status.QUEUED}
+    assert all(row.next_attempt_at > timezone.now() and row.attempts == 1 for row in rows)
+
+
 class WorkerKilled(BaseException):
     """Stands for the end of a worker in the middle of a batch (time limit, shutdown)."""
 
