@@ -484,10 +484,13 @@ class _Senders:
             mail_connection.reset()
 
     def close(self) -> None:
+        """Lets the senders finish the message each may have on the wire, then stop; waits ten
+        seconds at most in all (the threads are daemons: a stuck server never holds the worker)."""
         for _thread in self._threads:
             self._jobs.put(None)
+        deadline = time.monotonic() + 10
         for thread in self._threads:
-            thread.join(timeout=30)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self._inline is not None:
             self._inline.reset()
 
