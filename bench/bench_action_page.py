@@ -31,7 +31,7 @@ ACTION_SLUG = "suspend-the-safe-third-country-agreement"  # the demo petition (c
 
 def main() -> list:
     print(
-        f"   gunicorn {WORKERS} gthread workers x {THREADS} threads, "
+        f"   gunicorn {WORKERS} threaded workers x {THREADS} threads, "
         f"wrk -c{CONNECTIONS} -d{DURATION_SECONDS}s, {os.cpu_count()} CPUs",
         flush=True,
     )

@@ -57,7 +57,7 @@ def main() -> list:
     page = f"/act/{ACTION_SLUG}/"
     prefix = f"bench-sign-{secrets.token_hex(3)}-"
     print(
-        f"   gunicorn {WORKERS} gthread workers x {THREADS} threads, 1 Celery worker (nice 10), "
+        f"   gunicorn {WORKERS} threaded workers x {THREADS} threads, 1 Celery worker (nice 10), "
         f"{CONCURRENCY} supporters for "
         f"{DURATION_SECONDS}s, {os.cpu_count()} CPUs",
         flush=True,

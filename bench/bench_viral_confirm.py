@@ -43,7 +43,7 @@ COUNT_DELAY_SECONDS = 5
 def main() -> list:
     prefix = f"bench-viral-{secrets.token_hex(3)}-"
     print(
-        f"   gunicorn {WORKERS} gthread workers x {THREADS} threads, 1 Celery worker (nice 10), "
+        f"   gunicorn {WORKERS} threaded workers x {THREADS} threads, 1 Celery worker (nice 10), "
         f"{CONCURRENCY} supporters confirming for "
         f"{DURATION_SECONDS}s, {os.cpu_count()} CPUs",
         flush=True,

@@ -264,16 +264,20 @@ class Server:
         return self.process.pid
 
 
+# As the Procfile runs it; BENCH_WORKER_CLASS=gthread for gunicorn's own.
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "config.gunicorn_workers.ThreadWorker")
+
+
 @contextmanager
 def gunicorn(env: dict, *, workers: int = 4, threads: int = 4, extra_args: tuple[str, ...] = ()):
-    """`gunicorn config.wsgi` as the Procfile runs it (gthread workers), on a free loopback port."""
+    """`gunicorn config.wsgi` as the Procfile runs it (threaded workers), on a free loopback port."""
     port = free_port()
     env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
     log_path = Path(env["RALLY_VAR_DIR"]) / f"gunicorn-{port}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads)]
+            + ["--workers", str(workers), "--worker-class", WORKER_CLASS, "--threads", str(threads)]
             + ["--log-level", "warning", *extra_args],
             cwd=BASE_DIR,
             env=env,
