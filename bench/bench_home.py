@@ -2,9 +2,9 @@
 
 Targets: at least 1,000 requests per second and a 99th percentile under 50 ms, on the 2-CPU
 machines this project runs on, which also run wrk, with 4 gunicorn workers of 4 threads each (the
-Procfile's gthread worker class), and no failed request. At 32 connections, Little's law ties the two: 1,000 req/s means
-32 ms per request on average. Also the web processes' peak memory, which bounds how many workers
-a small host can run (target: under 600 MB for four).
+Procfile's threaded worker class), and no failed request. At 32 connections, Little's law ties
+the two: 1,000 req/s means 32 ms per request on average. Also the web processes' peak memory,
+which bounds how many workers a small host can run (target: under 600 MB for four).
 """
 
 import os
@@ -30,7 +30,7 @@ DURATION_SECONDS = 10
 
 def main() -> list:
     print(
-        f"   gunicorn {WORKERS} gthread workers x {THREADS} threads, "
+        f"   gunicorn {WORKERS} threaded workers x {THREADS} threads, "
         f"wrk -c{CONNECTIONS} -d{DURATION_SECONDS}s, {os.cpu_count()} CPUs",
         flush=True,
     )

@@ -107,7 +107,7 @@ def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -
     supporters (after a fold). A whole page is rendered again by the next visitor while the others
     are briefly served the one they had, unless keep_stale=False (a supporter's data was erased)."""
     from .models import Action
-    from .page_cache import forget_action_pages
+    from .page_cache import forget_action_pages, forget_listing_pages
 
     names = [HOME, CAMPAIGN_LIST]
     for action_id in action_ids:
@@ -117,6 +117,7 @@ def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -
     # The whole pages are cached by slug, which is what a request has in hand.
     slugs = list(Action.objects.filter(pk__in=action_ids).values_list("slug", flat=True))
     forget_action_pages(slugs, keep_stale=keep_stale)
+    forget_listing_pages()
 
 
 def render_fragment(template: str, context: dict) -> str:

@@ -68,6 +68,15 @@ LOCAL_PAGES = 200
 _local_pages: dict[str, tuple[float, tuple]] = {}
 
 
+# The home page and the campaign list, shared whole too; their names cannot be an action's slug.
+LISTING_PAGES = {"/": "/home", "/campaigns/": "/campaigns"}
+
+
+def forget_listing_pages() -> None:
+    """The home page and the campaign list show every action's count: a fold renews them."""
+    forget_action_pages(list(LISTING_PAGES.values()))
+
+
 def page_key(slug: str, language: str) -> str:
     return f"campaigns:page:{slug}:{language}"
 
@@ -109,9 +118,13 @@ def stateless_visitor(request) -> bool:
 
 
 def _shareable_request(request) -> str | None:
-    """The action slug when the request may be answered with a shared page, else None."""
+    """The page's name (an action's slug, or one of LISTING_PAGES) when the request may be
+    answered with a shared page, else None."""
     if request.method != "GET" or not stateless_visitor(request):
         return None
+    listing = LISTING_PAGES.get(request.path_info)
+    if listing is not None:
+        return listing
     match = _ACTION_PAGE.match(request.path_info)
     return match.group("slug") if match else None
 

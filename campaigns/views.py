@@ -30,6 +30,14 @@ from .sharing import action_share_url, share_links
 from .tokens import CONFIRM, WITHDRAW
 
 
+def _listing(request, template: str, content):
+    """The home page or the campaign list: for an anonymous visitor without a session, the page
+    every such visitor shares (campaigns.page_cache), with no CSRF token in its language switcher."""
+    if request.user.is_authenticated or not page_cache.stateless_visitor(request):
+        return render(request, template, {"content": content})
+    return page_cache.mark_shareable(render(request, template, {"content": content, "shared_page": True}))
+
+
 @require_safe
 def home(request):
     # The part below the title is the same for everyone (counts a few seconds behind at most).
@@ -41,7 +49,7 @@ def home(request):
         ),
         timeout=settings.COUNT_DELAY_SECONDS,
     )
-    return render(request, "home.html", {"content": content})
+    return _listing(request, "home.html", content)
 
 
 @require_safe
@@ -51,7 +59,7 @@ def campaign_list(request):
         lambda: fragments.render_fragment("campaigns/_campaign_cards.html", {"campaigns": selectors.campaigns_live()}),
         timeout=settings.COUNT_DELAY_SECONDS,
     )
-    return render(request, "campaigns/campaign_list.html", {"content": content})
+    return _listing(request, "campaigns/campaign_list.html", content)
 
 
 @require_safe

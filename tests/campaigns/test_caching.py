@@ -312,3 +312,35 @@ def test_an_action_edited_in_the_admin_reaches_anonymous_visitors_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         ActionAdmin(Action, admin.site).save_related(rf.post("/admin/"), form, [], True)
     assert "Renamed in the admin" in Client().get(f"/act/{action.slug}/").content.decode()
+
+
+def test_the_home_page_and_campaign_list_are_shared_whole_with_no_token_and_no_cookie(action):
+    for path in ("/", "/campaigns/"):
+        first, second = Client().get(path), Client().get(path)
+        assert first.content == second.content and action.title in second.content.decode()
+        for page in (first, second):
+            assert "csrfmiddlewaretoken" not in page.content.decode()
+            assert not page.cookies
+    assert cache.get(page_cache.page_key(page_cache.LISTING_PAGES["/"], "en")) is not None
+
+
+def test_a_signed_in_supporter_gets_a_home_page_of_their_own(client, action):
+    client.force_login(UserFactory())
+    html = client.get("/").content.decode()
+    assert "My actions" in html and "csrfmiddlewaretoken" in html
+
+
+def test_an_action_published_in_the_admin_reaches_the_anonymous_home_page_at_once(
+    action, django_capture_on_commit_callbacks
+):
+    from campaigns.admin import _forget_pages_on_commit
+
+    from .factories import ActionFactory
+
+    Client().get("/")
+    Client().get("/")  # shared whole now, and in this process's memory
+    added = ActionFactory(campaign=action.campaign, slug="new-pledge", title="A brand new pledge")
+    assert "A brand new pledge" not in Client().get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        _forget_pages_on_commit([added.slug])
+    assert "A brand new pledge" in Client().get("/").content.decode()
