@@ -15,7 +15,13 @@ def _no_admin_mfa(settings):
 
 
 def _staff(client, *, group=None, superuser=False, extra_permissions=()):
-    staff = UserFactory(email=f"staff-{group or 'super'}@example.org".replace(" ", "-"), is_staff=True)
+    # A fixed name: a random one could match the searches below (the supporter is "Lopez").
+    staff = UserFactory(
+        email=f"staff-{group or 'super'}@example.org".replace(" ", "-"),
+        first_name="Staff",
+        last_name="Member",
+        is_staff=True,
+    )
     staff.is_superuser = superuser
     staff.save()
     if group:
