@@ -186,16 +186,14 @@ def _forget_pages_on_commit(slugs: list[str]) -> None:
     """An edit in the admin reaches anonymous visitors at once: their cached copy of the action,
     their shared page and the listings go once the edit is committed (until then they would be
     cached again as they were)."""
-    from campaigns import fragments
-    from campaigns.page_cache import forget_action_pages, forget_listing_pages
+    from campaigns.fragments import forget_listings
+    from campaigns.page_cache import forget_action_pages
     from campaigns.services.counts import public_action_cache_key
 
     def forget():
         cache.delete_many([public_action_cache_key(slug) for slug in slugs])
         forget_action_pages(slugs)
-        # The home page and the campaign list show every live campaign and action.
-        fragments.forget_fragments([fragments.HOME, fragments.CAMPAIGN_LIST])
-        forget_listing_pages()
+        forget_listings()
 
     transaction.on_commit(forget)
 

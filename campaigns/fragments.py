@@ -107,9 +107,9 @@ def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -
     supporters (after a fold). A whole page is rendered again by the next visitor while the others
     are briefly served the one they had, unless keep_stale=False (a supporter's data was erased)."""
     from .models import Action
-    from .page_cache import forget_action_pages, forget_listing_pages
+    from .page_cache import forget_action_pages
 
-    names = [HOME, CAMPAIGN_LIST]
+    names = []
     for action_id in action_ids:
         names += [action_page_name(action_id), action_ask_name(action_id)]
         names += [confirm_page_name(action_id, outcome) for outcome in CONFIRM_OUTCOMES]
@@ -117,6 +117,15 @@ def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -
     # The whole pages are cached by slug, which is what a request has in hand.
     slugs = list(Action.objects.filter(pk__in=action_ids).values_list("slug", flat=True))
     forget_action_pages(slugs, keep_stale=keep_stale)
+    forget_listings()
+
+
+def forget_listings() -> None:
+    """The home page and the campaign list, fragments and whole pages: they show every live
+    campaign and action, with their counts."""
+    from .page_cache import forget_listing_pages
+
+    forget_fragments([HOME, CAMPAIGN_LIST])
     forget_listing_pages()
 
 

@@ -117,6 +117,12 @@ def stateless_visitor(request) -> bool:
     return not (request.META.get("QUERY_STRING") or settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies)
 
 
+def shared_page_visitor(request) -> bool:
+    """Not signed in and stateless: a view may give this visitor the page every such visitor
+    gets (and mark it shareable)."""
+    return not request.user.is_authenticated and stateless_visitor(request)
+
+
 def _shareable_request(request) -> str | None:
     """The page's name (an action's slug, or one of LISTING_PAGES) when the request may be
     answered with a shared page, else None."""

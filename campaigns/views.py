@@ -33,7 +33,7 @@ from .tokens import CONFIRM, WITHDRAW
 def _listing(request, template: str, content):
     """The home page or the campaign list: for an anonymous visitor without a session, the page
     every such visitor shares (campaigns.page_cache), with no CSRF token in its language switcher."""
-    if request.user.is_authenticated or not page_cache.stateless_visitor(request):
+    if not page_cache.shared_page_visitor(request):
         return render(request, template, {"content": content})
     return page_cache.mark_shareable(render(request, template, {"content": content, "shared_page": True}))
 
@@ -149,7 +149,7 @@ def _sign(request, action: Action, *, embed: bool, user):
         return render(request, page, context, status=409)
     template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
     context = {"action": action, "counted": result.counted}
-    if embed or result.counted or request.user.is_authenticated or not page_cache.stateless_visitor(request):
+    if embed or result.counted or not page_cache.shared_page_visitor(request):
         return render(request, template, {**context, "share_html": _share_html(action)})
     # Every anonymous supporter gets the same page whatever happened (it must reveal nothing), so
     # it is rendered once per action and language, without a CSRF token (see _sign_allowed).
@@ -300,8 +300,7 @@ def signature_confirm_view(request, token):
         outcome = _SIGNATURE_STATE.get(state.status, "invalid") if state else "invalid"
     # A letter's confirmation page shows the letter: that supporter's own words.
     own_words = outcome == "pending" and state is not None and state.action_kind == Action.Kind.LETTER
-    anonymous = not request.user.is_authenticated and page_cache.stateless_visitor(request)
-    if state is not None and not own_words and anonymous:
+    if state is not None and not own_words and page_cache.shared_page_visitor(request):
         return _shared_confirm_page(
             request,
             outcome,
