@@ -1,4 +1,5 @@
-"""Whole-page cache of the anonymous action page: its bytes, per action and language, in the shared cache.
+"""Whole-page cache of the anonymous action page (and of the home page and campaign list, which
+work the same way, see LISTING_PAGES): its bytes, per page and language, in the shared cache.
 
 A viral action's page is read by thousands of visitors who are not signed in and see exactly the
 same HTML. Even built from cached fragments, each of them cost a full trip through the middleware
@@ -141,7 +142,8 @@ def _served(cached: tuple) -> HttpResponse:
 
 
 class ActionPageCacheMiddleware:
-    """Serves the anonymous action page from the shared cache; stores it when the view marks it."""
+    """Serves an anonymous action page or listing from the shared cache (or this process's copy),
+    one request renewing it at a time; stores it when the view marks it shareable."""
 
     def __init__(self, get_response):
         self.get_response = get_response
