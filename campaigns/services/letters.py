@@ -112,7 +112,8 @@ def _queue_single(signature: Signature, letter: Letter, target: Target, now: dat
         context=context,
         language=target.language,
         reply_to=signature.email,
-        send_after=slot,
+        # `now`, not the time of this insert: the next letter's slot was counted from it.
+        send_after=slot or now,
     )
 
 
