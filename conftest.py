@@ -29,14 +29,20 @@ def _fresh_cache():
 
     from campaigns.abuse import forget_signing_rules
     from campaigns.page_cache import forget_local_pages
+    from campaigns.selectors import forget_local_actions
+    from emails.services import forget_dispatch_window
 
     cache.clear()
     forget_signing_rules()  # and each thread's copy of them
     forget_local_pages()
+    forget_local_actions()
+    forget_dispatch_window()
     yield
     cache.clear()
     forget_signing_rules()
     forget_local_pages()
+    forget_local_actions()
+    forget_dispatch_window()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,16 @@ def consent_record(
     *, topic: str, granted: bool, source: str, user: User | None = None, email: str = "", value: str = ""
 ) -> ConsentRecord:
     """Adds one consent record; the wording is stored in the language it was shown in."""
-    return ConsentRecord.objects.create(
+    record = consent_row(topic=topic, granted=granted, source=source, user=user, email=email, value=value)
+    record.save(force_insert=True)
+    return record
+
+
+def consent_row(
+    *, topic: str, granted: bool, source: str, user: User | None = None, email: str = "", value: str = ""
+) -> ConsentRecord:
+    """The record consent_record adds, not saved yet (for a caller inserting it in its own statement)."""
+    return ConsentRecord(
         user=user,
         # Lower-cased, so a supporter's records are found by exact match (and the index) later.
         email=(email or (user.email if user else "")).strip().lower(),

@@ -105,10 +105,15 @@ def forget_signing_rules() -> None:
 
 
 def _hash_key() -> bytes:
-    secret = settings.SIGNING_IP_HASH_SECRET
+    return _hash_key_from(settings.SIGNING_IP_HASH_SECRET, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _hash_key_from(secret: str, secret_key: str) -> bytes:
+    # Derived once per process, not on every signing request.
     if secret:
         return secret.encode()
-    return salted_hmac("rally.campaigns.ip-hash", "key").digest()
+    return salted_hmac("rally.campaigns.ip-hash", "key", secret=secret_key).digest()
 
 
 def ip_hash(ip_address: str) -> str:

@@ -235,6 +235,20 @@ class Action(models.Model):
     def is_open(self, now=None) -> bool:
         return self.status == self.Status.LIVE and self.effective_closed_at(now) is None
 
+    def unchanged_sql(self) -> tuple[str, list]:
+        """A query yielding one row while the database has this action and its campaign as this
+        copy has them (every save moves their updated_at), and its parameters: how a copy kept in
+        a cache is checked before anything is written with it."""
+        from django.db import connection
+
+        # Table names come from the models; every value is a bound parameter.
+        sql = (
+            f"SELECT 1 FROM {Action._meta.db_table} a JOIN {Campaign._meta.db_table} c"  # noqa: S608
+            " ON c.id = a.campaign_id WHERE a.id = %s AND a.updated_at = %s AND c.updated_at = %s"
+        )
+        adapt = connection.ops.adapt_datetimefield_value
+        return sql, [self.pk, adapt(self.updated_at), adapt(self.campaign.updated_at)]
+
 
 class Signature(models.Model):
     """One supporter taking one action. Counted only while confirmed."""

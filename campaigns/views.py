@@ -25,7 +25,7 @@ from .abuse import client_ip
 from .forms import SignatureForm
 from .models import Action, Signature
 from .panels import action_context, panel_context
-from .services import ActionNotOpen, signature_confirm, signature_create, signature_withdraw
+from .services import ActionChanged, ActionNotOpen, signature_confirm, signature_create, signature_withdraw
 from .sharing import action_share_url, share_links
 from .tokens import CONFIRM, WITHDRAW
 
@@ -123,15 +123,33 @@ def _anonymous_page_content(action: Action):
     )
 
 
-def _sign(request, action: Action, *, embed: bool, user):
-    """Validates the form and hands it to signature_create; every outcome renders the same page."""
+def _sign_posted(request, slug: str, *, embed: bool, user):
+    """_sign with the action the form was posted to: the copy action_for_signing keeps, or, if
+    that changed since, the database's own. None when there is no such action (any more)."""
+    action = selectors.action_for_signing(slug, user=request.user)
+    if action is None:
+        return None
+    try:
+        return _sign(request, action, embed=embed, user=user, action_copy=True)
+    except ActionChanged:
+        action = selectors.action_for_signing(slug, user=request.user, fresh=True)
+        return None if action is None else _sign(request, action, embed=embed, user=user)
+
+
+def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = False):
+    """Validates the form and hands it to signature_create; every outcome renders the same page.
+    With `action_copy`, what the page would say from the copy is checked first (ActionChanged)."""
     page = "campaigns/action_embed.html" if embed else "campaigns/action_detail.html"
     if not action.is_open():
+        if action_copy and not selectors.action_copy_current(action):
+            raise ActionChanged(action.slug)
         context = _page_context(request, action, embed=embed)
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     form = SignatureForm(request.POST, action=action)
     if not form.is_valid():
+        if action_copy and not selectors.action_copy_current(action):
+            raise ActionChanged(action.slug)
         return render(request, page, _page_context(request, action, form, embed=embed), status=400)
     try:
         result = signature_create(
@@ -142,6 +160,7 @@ def _sign(request, action: Action, *, embed: bool, user):
             honeypot=form.cleaned_data["website"],
             language=get_language(),
             source_url=absolute_url(action.get_absolute_url()),
+            action_copy=action_copy,
         )
     except ActionNotOpen:
         context = _page_context(request, action, embed=embed)
@@ -185,10 +204,8 @@ def action_detail(request, slug):
     if request.method == "POST":
         if not _sign_allowed(request):
             return csrf_failure(request)
-        action = selectors.action_for_signing(slug, user=request.user)
-        if action is None:
-            return _unavailable(request)
-        return _sign(request, action, embed=False, user=request.user)
+        response = _sign_posted(request, slug, embed=False, user=request.user)
+        return _unavailable(request) if response is None else response
     action = selectors.action_for_page(slug, user=request.user, cached=True)
     if action is None:
         return _unavailable(request)
@@ -221,10 +238,7 @@ def _frameable(response):
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def action_embed(request, slug):
-    if request.method == "POST":
-        action = selectors.action_for_signing(slug)
-    else:
-        action = selectors.action_for_page(slug, cached=True)
+    action = selectors.action_for_page(slug, cached=True)
     if action is None:
         return _frameable(_unavailable(request, embed=True))
     if request.method == "POST":
@@ -232,7 +246,8 @@ def action_embed(request, slug):
             return _frameable(render(request, "campaigns/embed_forbidden.html", {"action": action}, status=403))
         # Signed as an anonymous supporter whatever cookies came along: without CSRF protection
         # this form must never act for a signed-in account.
-        return _frameable(_sign(request, action, embed=True, user=None))
+        response = _sign_posted(request, slug, embed=True, user=None)
+        return _frameable(_unavailable(request, embed=True) if response is None else response)
     return _frameable(render(request, "campaigns/action_embed.html", _page_context(request, action, embed=True)))
 
 

@@ -2,12 +2,14 @@
 retries and the retention of bodies. Delivery itself (claim, send, sweep) is in delivery.py."""
 
 import logging
+import math
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,6 +23,9 @@ __all__ = [
     "Recipient",
     "email_bulk_enqueue",
     "email_enqueue",
+    "email_row",
+    "email_written",
+    "forget_dispatch_window",
     "email_unsubscribe",
     "outbox_deliver",
     "outbox_dispatch",
@@ -46,45 +51,69 @@ DISPATCH_SOON_KEY = "emails:dispatch-soon"
 DISPATCH_SOON_WINDOW_SECONDS = 0.5
 
 
-def _count_in_window(window: float) -> int | None:
-    """Counts this row in the current window (opened by the first row, closed `window` later);
-    None when the shared cache is down."""
+class _Window:
+    """This process's rows in its current window (its first row opened it, it closes `window`
+    later). Counted here rather than in the shared cache: a signing request saves a round trip."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        self.opened = -math.inf
+        self.rows = 0
+
+    def count(self, window: float) -> int:
+        with self.lock:
+            now = time.monotonic()
+            if now - self.opened >= window:
+                self.opened, self.rows = now, 0
+            self.rows += 1
+            return self.rows
+
+
+_window = _Window()
+
+
+def forget_dispatch_window() -> None:
+    """Starts this process's next row in a new window (tests start from nothing)."""
+    _window.forget()
+
+
+def _open_shared_window(window: float) -> bool:
+    """False when another process opened a window under `window` ago: its drain, due after that
+    window closed, comes after the commit of every row of this one too (which closes later)."""
     from django.core.cache import caches
     from django_redis.cache import RedisCache
 
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        # One round trip, where django-redis's add and incr are two (and a Lua script).
-        import redis
-
-        try:
-            pipeline = backend.client.get_client(write=True).pipeline(transaction=True)
-            key = backend.client.make_key(DISPATCH_SOON_KEY)
-            pipeline.set(key, 0, px=int(window * 1000), nx=True)
-            pipeline.incr(key)
-            return int(pipeline.execute()[1])
-        except redis.RedisError:
-            return None
-    if cache.add(DISPATCH_SOON_KEY, 1, timeout=window):
-        return 1
     try:
-        return cache.incr(DISPATCH_SOON_KEY)
-    except ValueError:  # the window closed in between: this row opens the next one
-        return 1
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            # One command to Redis, where django-redis's add takes the timeout in whole seconds.
+            client = backend.client.get_client(write=True)
+            return bool(client.set(backend.client.make_key(DISPATCH_SOON_KEY), 1, px=int(window * 1000), nx=True))
+        return backend.add(DISPATCH_SOON_KEY, 1, timeout=window)
+    except Exception:
+        logger.warning("Could not reach the shared cache; asking for a drain anyway", exc_info=True)
+        return True
 
 
 def outbox_dispatch_soon() -> None:
     """Makes sure a drain task runs shortly after this call (made after the row's commit).
 
-    The first row of a window, and every EMAIL_DELIVERY_BATCH_SIZE-th after it, publishes a drain
-    due twice the window later: after the window's key expired, so after the commit of every row
-    that found it open, and none is left behind. Never raises; if the broker or the cache is
-    down, the rows wait for the sweeper, as every row does then."""
+    The first row of this process's window, unless another process's window is already open, and
+    every EMAIL_DELIVERY_BATCH_SIZE-th row after it, publishes a drain due twice the window later:
+    after the window closed, so after the commit of every row that found it open, and none is
+    left behind. Never raises; if the broker is down, the rows wait for the sweeper, as every row
+    does then."""
     from .tasks import deliver_outbox
 
     window = DISPATCH_SOON_WINDOW_SECONDS
-    written = _count_in_window(window)
-    if isinstance(written, int) and written % settings.EMAIL_DELIVERY_BATCH_SIZE != 1:
+    written = _window.count(window)
+    if written == 1:
+        if not _open_shared_window(window):
+            return
+    elif written % settings.EMAIL_DELIVERY_BATCH_SIZE != 1:
         return
     try:
         deliver_outbox.apply_async(kwargs={"ids": None}, countdown=2 * window, retry=False)
@@ -105,7 +134,31 @@ def _dispatch_on_commit(ids: list[int]) -> None:
         transaction.on_commit(lambda chunk=chunk: outbox_dispatch(ids=chunk))
 
 
-def email_enqueue(
+def email_enqueue(*, dispatch_soon: bool = False, fresh_key: bool = False, **fields) -> OutboxEmail | None:
+    """Writes one outbox row (`fields` as email_row takes them) unless one with this key exists;
+    delivery starts after commit.
+
+    Returns the new row, or None when the key was already used (nothing is sent twice). Never
+    raises for a bad address: the row is written as failed, with the reason, and nothing is sent
+    (an address with a line break or a display name could otherwise smuggle in headers).
+    `send_after` holds the row back until then (a rate limit); the sweeper sends it when due.
+    `dispatch_soon` hands the row to a drain shared with the rows written about the same time
+    (outbox_dispatch_soon), for emails written in bursts, rather than to a task of its own.
+    `fresh_key` is the caller's word that no row can have this key yet (it names a row the
+    caller's transaction just created): the row is then written without the savepoint that
+    guards a repeated key, two round trips fewer on every signature.
+    """
+    email = email_row(**fields)
+    try:
+        with transaction.atomic(savepoint=not fresh_key):
+            email.save(force_insert=True)
+    except IntegrityError:
+        return None
+    email_written(email, dispatch_soon=dispatch_soon)
+    return email
+
+
+def email_row(
     *,
     key: str,
     to: str,
@@ -121,51 +174,39 @@ def email_enqueue(
     reply_to: str = "",
     consent_checked: bool = False,
     send_after=None,
-    dispatch_soon: bool = False,
-    fresh_key: bool = False,
-) -> OutboxEmail | None:
-    """Writes one outbox row unless one with this key exists; delivery starts after commit.
-
-    Returns the new row, or None when the key was already used (nothing is sent twice). Never
-    raises for a bad address: the row is written as failed, with the reason, and nothing is sent
-    (an address with a line break or a display name could otherwise smuggle in headers).
-    `send_after` holds the row back until then (a rate limit); the sweeper sends it when due.
-    `dispatch_soon` hands the row to a drain shared with the rows written about the same time
-    (outbox_dispatch_soon), for emails written in bursts, rather than to a task of its own.
-    `fresh_key` is the caller's word that no row can have this key yet (it names a row the
-    caller's transaction just created): the row is then written without the savepoint that
-    guards a repeated key, two round trips fewer on every signature.
-    """
+) -> OutboxEmail:
+    """The outbox row email_enqueue writes, not saved yet: for a caller that inserts it in a
+    statement of its own (campaigns' signature_create, under a viral load), then calls
+    email_written with it."""
     address = valid_address(to)
-    try:
-        with transaction.atomic(savepoint=not fresh_key):
-            email = OutboxEmail.objects.create(
-                key=key[:255],
-                to_email=address.lower() if address else " ".join(to.split())[:254],
-                category=category,
-                template=template,
-                context=context or {},
-                user=user,
-                language=_language(language, user),
-                subject=subject[:300],
-                body_text=body_text,
-                body_html=body_html,
-                from_email=from_email[:300],
-                reply_to=valid_address(reply_to),
-                consent_checked=consent_checked,
-                status=OutboxEmail.Status.QUEUED if address else OutboxEmail.Status.FAILED,
-                last_error="" if address else "invalid recipient address",
-                next_attempt_at=send_after or timezone.now(),
-            )
-    except IntegrityError:
-        return None
-    if address and dispatch_soon and not _in_process():
-        transaction.on_commit(outbox_dispatch_soon)
-    elif address:
-        transaction.on_commit(lambda: outbox_dispatch(ids=[email.pk]))
-    else:
+    return OutboxEmail(
+        key=key[:255],
+        to_email=address.lower() if address else " ".join(to.split())[:254],
+        category=category,
+        template=template,
+        context=context or {},
+        user=user,
+        language=_language(language, user),
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
+        from_email=from_email[:300],
+        reply_to=valid_address(reply_to),
+        consent_checked=consent_checked,
+        status=OutboxEmail.Status.QUEUED if address else OutboxEmail.Status.FAILED,
+        last_error="" if address else "invalid recipient address",
+        next_attempt_at=send_after or timezone.now(),
+    )
+
+
+def email_written(email: OutboxEmail, *, dispatch_soon: bool = False) -> None:
+    """Asks for the row's delivery once the caller's transaction commits (at once outside one)."""
+    if email.status != OutboxEmail.Status.QUEUED:
         logger.warning("Outbox row %s not sent: invalid recipient address", email.key)
-    return email
+    elif dispatch_soon and not _in_process():
+        transaction.on_commit(outbox_dispatch_soon)
+    else:
+        transaction.on_commit(lambda: outbox_dispatch(ids=[email.pk]))
 
 
 @dataclass(frozen=True)

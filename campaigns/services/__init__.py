@@ -9,6 +9,7 @@ from .publishing import campaign_archive, campaign_close, campaign_publish, camp
 from .responses import response_email_signers
 from .rules import signing_limits_stored, signing_rules_changed
 from .signatures import (
+    ActionChanged,
     ActionNotOpen,
     ConfirmOutcome,
     ConfirmResult,
@@ -23,6 +24,7 @@ from .signatures import (
 from .thresholds import GoalNotRaised, ThresholdNotReached, action_raise_goal, threshold_notify_signers
 
 __all__ = [
+    "ActionChanged",
     "ActionNotOpen",
     "ConfirmOutcome",
     "ConfirmResult",

@@ -1,5 +1,6 @@
 """Signing, confirming, withdrawing: a signature counts only while confirmed, one per mailbox."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,9 +12,10 @@ from django.utils import timezone
 
 from accounts.geography import canadian_region
 from accounts.models import ConsentRecord
-from accounts.services import consent_record
+from accounts.services import consent_record, consent_row
+from config.rows import forget_reserved_ids, insert_sql, reserve_id, row_values
 from emails.models import Category
-from emails.services import email_enqueue
+from emails.services import email_enqueue, email_row, email_written
 
 from ..abuse import ip_hash, signing_verdict
 from ..addresses import normalise_email
@@ -25,6 +27,11 @@ from .letters import letter_attach, letter_send, letter_withhold
 
 class ActionNotOpen(Exception):
     """The action is a draft or closed: it takes no signatures."""
+
+
+class ActionChanged(Exception):
+    """The copy of the action a signature came with is no longer what the database has (see
+    selectors.action_for_signing): nothing was written; sign again with the action read afresh."""
 
 
 @dataclass(frozen=True)
@@ -83,19 +90,25 @@ def _email_context(signature: Signature) -> dict:
     }
 
 
-def _send_confirmation(signature: Signature, *, number: int, just_inserted: bool = False) -> None:
-    email_enqueue(
-        key=f"confirm:{signature.pk}" if number == 1 else f"confirm:{signature.pk}:{number}",
-        to=signature.email,
-        category=Category.TRANSACTIONAL,
-        template="campaigns/email/signature_confirm",
-        context={
+def _confirmation_email(signature: Signature, *, number: int) -> dict:
+    return {
+        "key": f"confirm:{signature.pk}" if number == 1 else f"confirm:{signature.pk}:{number}",
+        "to": signature.email,
+        "category": Category.TRANSACTIONAL,
+        "template": "campaigns/email/signature_confirm",
+        "context": {
             **_email_context(signature),
             "confirm_url": confirm_url(signature.pk),
             "expires_days": settings.SIGNATURE_CONFIRMATION_DAYS,
         },
-        user=signature.user,
-        language=signature.language,
+        "user": signature.user,
+        "language": signature.language,
+    }
+
+
+def _send_confirmation(signature: Signature, *, number: int, just_inserted: bool = False) -> None:
+    email_enqueue(
+        **_confirmation_email(signature, number=number),
         # A viral action writes these by the hundred a second: they share drain tasks.
         dispatch_soon=True,
         # No email can have the key of a signature this transaction just inserted.
@@ -125,15 +138,19 @@ def _send_already_signed(signature: Signature) -> None:
     )
 
 
+def _consent(signature: Signature, *, source_url: str) -> dict:
+    return {
+        "topic": ConsentRecord.Topic.ACTION_OPT_IN,
+        "granted": True,
+        "source": source_url,
+        "user": signature.user,
+        "email": signature.email,
+    }
+
+
 def _record_consent(signature: Signature, *, source_url: str) -> None:
     if signature.opt_in:
-        consent_record(
-            topic=ConsentRecord.Topic.ACTION_OPT_IN,
-            granted=True,
-            source=source_url,
-            user=signature.user,
-            email=signature.email,
-        )
+        consent_record(**_consent(signature, source_url=source_url))
 
 
 def _confirm_now(signature: Signature, now) -> None:
@@ -166,17 +183,24 @@ def signature_create(
     language: str = "",
     source_url: str = "",
     message: str = "",
+    action_copy: bool = False,
 ) -> SignatureResult:
     """Takes a signature: one row per action and mailbox; it counts once confirmed by email (at
     once for a signed-in supporter's verified address); suspected fraud is kept, never counted or
     emailed; the supporter's page never tells which of these happened. A letter action's
-    signature carries the supporter's `message`, sent to the target once the signature counts."""
+    signature carries the supporter's `message`, sent to the target once the signature counts.
+
+    `action_copy`: the action is a copy kept in a cache, checked against the database before
+    anything is written (within the insert itself where it can be); ActionChanged when it differs."""
     if not action.is_open():
         raise ActionNotOpen(action.slug)
     email = email.strip()
     normalised = normalise_email(email)
     user = user if user is not None and user.is_authenticated else None
     verified = _has_verified_address(user, email)
+    in_sql = _insertable_in_sql(action, verified=verified)
+    if action_copy and not in_sql:
+        _check_copy(action)
     # A signed-in supporter's verified address vouches for them: the per-IP limits (meant for
     # anonymous floods) do not apply, the honeypot and block-lists still do.
     reason = signing_verdict(ip_address=ip_address, email=normalised, honeypot=honeypot, check_limits=not verified)
@@ -202,6 +226,38 @@ def signature_create(
     else:
         _make_pending(signature, now)
         signature.emails_sent = 1  # the confirmation sent below
+    written = _insert_new(signature, source_url=source_url, check_copy=action_copy) if in_sql else None
+    if written is None:
+        if action_copy and in_sql:
+            _check_copy(action)
+        written = _save_new(signature, source_url=source_url, message=message)
+    if not written:
+        with transaction.atomic():
+            existing = (
+                Signature.objects.select_for_update(of=("self",))
+                .select_related("action")
+                .filter(action=action, email_normalised=normalised)
+                .first()
+            )
+            if existing is None:
+                # Gone again since (withdrawn and erased, say): this one is new after all.
+                raise IntegrityError(f"signature of {action.slug} neither new nor found")
+            _signed_again(
+                existing,
+                details=details,
+                reason=reason,
+                verified=verified,
+                now=now,
+                source_url=source_url,
+                message=message,
+            )
+        return SignatureResult(signature=existing, counted=verified and not reason)
+    return SignatureResult(signature=signature, counted=verified and not reason)
+
+
+def _save_new(signature: Signature, *, source_url: str, message: str) -> bool:
+    """Inserts the new signature with what goes with it (its count, its letter, its confirmation,
+    the consent), all or nothing; False when the mailbox already signed the action."""
     inserted = False
     try:
         # The insert comes first, so when the mailbox has signed before, nothing else was written
@@ -220,26 +276,77 @@ def signature_create(
     except IntegrityError:
         if inserted:
             raise
-        with transaction.atomic():
-            existing = (
-                Signature.objects.select_for_update(of=("self",))
-                .select_related("action")
-                .filter(action=action, email_normalised=normalised)
-                .first()
-            )
-            if existing is None:
-                raise
-            _signed_again(
-                existing,
-                details=details,
-                reason=reason,
-                verified=verified,
-                now=now,
-                source_url=source_url,
-                message=message,
-            )
-        return SignatureResult(signature=existing, counted=verified and not reason)
-    return SignatureResult(signature=signature, counted=verified and not reason)
+        return False
+    return True
+
+
+def _check_copy(action: Action) -> None:
+    from ..selectors import action_copy_current
+
+    if not action_copy_current(action):
+        raise ActionChanged(action.slug)
+
+
+def _insertable_in_sql(action: Action, *, verified: bool) -> bool:
+    """Whether _insert_new writes the signature: one waiting for confirmation, or suspected fraud,
+    on a petition or a pledge (a letter has its text to keep, a confirmed signature its count)."""
+    return connection.vendor == "postgresql" and not verified and action.kind != Action.Kind.LETTER
+
+
+def _insert_new(signature: Signature, *, source_url: str, check_copy: bool) -> bool | None:
+    """_save_new for the signatures of _insertable_in_sql (nearly all of them under a viral load),
+    as one statement: the signature, its confirmation email and the consent, in one round trip
+    and one implicit transaction, where the ORM took five round trips and most of the request's
+    CPU. The same rows, all or nothing; False when the mailbox already signed (nothing written),
+    None when something else went wrong (nothing written either: _save_new will say what).
+    With `check_copy`, written only while the action is as its copy has it (ActionChanged)."""
+    signature.pk = reserve_id(Signature)
+    source = ""
+    ctes, params = [], []
+    if check_copy:
+        current_sql, params = signature.action.unchanged_sql()
+        ctes.append(f"current AS ({current_sql})")
+        source = " FROM current"
+    ctes.append(
+        f"signature AS ({insert_sql(Signature)}{source}"
+        " ON CONFLICT (action_id, email_normalised) DO NOTHING RETURNING id)"
+    )
+    params += row_values(signature)
+    rows = []
+    if signature.status == Signature.Status.PENDING:
+        email = email_row(**_confirmation_email(signature, number=1))
+        rows.append(email)
+        if signature.opt_in:
+            rows.append(consent_row(**_consent(signature, source_url=source_url)))
+    for number, row in enumerate(rows, start=1):
+        row.pk = reserve_id(type(row))
+        ctes.append(f"also_{number} AS ({insert_sql(type(row))} FROM signature)")
+        params += row_values(row)
+    current = "EXISTS (SELECT 1 FROM current)" if check_copy else "true"
+    # Names come from the models; every value is a bound parameter.
+    sql = f"WITH {', '.join(ctes)} SELECT (SELECT id FROM signature), {current}"  # noqa: S608
+    try:
+        # One statement is all or nothing by itself; inside a caller's transaction, a savepoint
+        # keeps a failure from breaking it.
+        guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with guard, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            signature_id, action_current = cursor.fetchone()
+    except IntegrityError:
+        # Nothing else should collide; an id reserved before the sequence was reset might.
+        forget_reserved_ids()
+        signature.pk = None
+        return None
+    if signature_id is None:
+        signature.pk = None
+        if not action_current:
+            raise ActionChanged(signature.action.slug)
+        return False
+    signature._state.adding = False
+    if signature.status == Signature.Status.PENDING:
+        email._state.adding = False
+        email_written(email, dispatch_soon=True)
+    return True
 
 
 def _signed_again(

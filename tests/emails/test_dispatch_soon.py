@@ -26,13 +26,34 @@ def test_one_drain_per_window_and_per_batch_of_rows(published, settings):
     assert len(published) == 2
 
 
-def test_the_next_window_asks_again(published):
+def test_the_next_window_asks_again(published, monkeypatch):
     from django.core.cache import cache
 
     services.outbox_dispatch_soon()
+    later = services.time.monotonic() + services.DISPATCH_SOON_WINDOW_SECONDS
+    monkeypatch.setattr(services.time, "monotonic", lambda: later)
     cache.delete(services.DISPATCH_SOON_KEY)  # what the window's end does on its own
     services.outbox_dispatch_soon()
     assert len(published) == 2
+
+
+def test_a_window_open_in_another_process_covers_this_one(published):
+    """Its drain comes after this window closes too: one publish for both."""
+    from django.core.cache import cache
+
+    cache.set(services.DISPATCH_SOON_KEY, 1, timeout=services.DISPATCH_SOON_WINDOW_SECONDS)
+    services.outbox_dispatch_soon()
+    assert published == []
+
+
+def test_an_unreachable_cache_still_asks_for_a_drain(published, monkeypatch):
+    class Unreachable:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr("django.core.cache.caches", {"default": Unreachable()})
+    services.outbox_dispatch_soon()
+    assert len(published) == 1
 
 
 def test_a_broker_outage_leaves_the_rows_to_the_sweeper(monkeypatch):
