@@ -1,5 +1,7 @@
 """A mail backend whose failures each test scripts, counting connections like an SMTP backend."""
 
+import time
+
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
@@ -16,6 +18,8 @@ class ScriptedBackend(BaseEmailBackend):
     opened = 0
     closed = 0
     connections_used: list[int] = []
+    # Seconds each message takes, as a mail server's replies would.
+    send_delay = 0.0
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +32,7 @@ class ScriptedBackend(BaseEmailBackend):
         cls.opened = 0
         cls.closed = 0
         cls.connections_used = []
+        cls.send_delay = 0.0
 
     def open(self):
         if self.connection is not None:
@@ -53,6 +58,7 @@ class ScriptedBackend(BaseEmailBackend):
                     error = error.pop(0) if error else None
                 if error is not None:
                     raise error
+                time.sleep(ScriptedBackend.send_delay)
                 ScriptedBackend.connections_used.append(self.connection)
                 mail.outbox.append(message)
         finally:
