@@ -28,6 +28,7 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from campaigns.abuse import forget_signing_rules
+    from campaigns.fragments import forget_local_fragments
     from campaigns.page_cache import forget_local_pages
     from campaigns.selectors import forget_local_actions
     from emails.services import forget_dispatch_window
@@ -36,12 +37,14 @@ def _fresh_cache():
     forget_signing_rules()  # and each thread's copy of them
     forget_local_pages()
     forget_local_actions()
+    forget_local_fragments()
     forget_dispatch_window()
     yield
     cache.clear()
     forget_signing_rules()
     forget_local_pages()
     forget_local_actions()
+    forget_local_fragments()
     forget_dispatch_window()
 
 

@@ -158,20 +158,32 @@ def _count_attempt(key: str, timeout: int) -> int | None:
         return 1
 
 
+# _count_attempt for each key, in Redis itself: one command and one reply per signing request.
+_COUNT_ATTEMPTS_LUA = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
+  counts[i] = redis.call('INCR', key)
+end
+return counts
+"""
+_count_attempts_script = None
+
+
 def _count_attempts_in_redis(counters: list[tuple[str, int]]) -> list[int | None]:
     """_count_attempt for every counter in one round trip to Redis (django-redis's own incr is a
     round trip for the add and one for a Lua script, per counter, on every signing request)."""
+    global _count_attempts_script
     backend = caches["default"]
     try:
-        pipeline = backend.client.get_client(write=True).pipeline(transaction=True)
-        for key, timeout in counters:
-            full_key = backend.client.make_key(key)
-            pipeline.set(full_key, 0, ex=timeout, nx=True)
-            pipeline.incr(full_key)
-        replies = pipeline.execute()
+        client = backend.client.get_client(write=True)
+        if _count_attempts_script is None:
+            _count_attempts_script = client.register_script(_COUNT_ATTEMPTS_LUA)
+        keys = [backend.client.make_key(key) for key, _timeout in counters]
+        replies = _count_attempts_script(keys=keys, args=[timeout for _key, timeout in counters], client=client)
     except redis.RedisError:
         return [None] * len(counters)
-    return [int(count) for count in replies[1::2]]
+    return [int(count) for count in replies]
 
 
 def _count_attempts(counters: list[tuple[str, int]]) -> list[int | None]:

@@ -11,6 +11,7 @@ them at once. Fragments of one action carry the updated_at of the action they we
 so they never outlive the (briefly cached) action as pages read it.
 """
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -76,21 +77,43 @@ def action_version(action) -> str:
     return action.updated_at.isoformat() if action.updated_at else ""
 
 
-def _cached_parts(name: str, render: Callable[[], str], *, timeout: int, version: str) -> tuple[str, ...]:
+# Fragments a web process keeps itself (`local=True`): key -> (monotonic time it may be used until,
+# version, parts). Per process, read by every thread.
+_local_fragments: dict[str, tuple[float, str, tuple[str, ...]]] = {}
+LOCAL_FRAGMENTS = 200
+
+
+def _cached_parts(
+    name: str, render: Callable[[], str], *, timeout: int, version: str, local: bool = False
+) -> tuple[str, ...]:
     key = fragment_key(name, get_language())
+    if local:
+        held = _local_fragments.get(key)
+        if held is not None and held[0] > time.monotonic() and held[1] == version:
+            return held[2]
     cached = cache.get(key)
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == version and isinstance(cached[1], tuple):
-        return cached[1]
-    parts = tuple(str(render()).split(CSRF_SLOT))
-    cache.set(key, (version, parts), timeout)
+        parts = cached[1]
+    else:
+        parts = tuple(str(render()).split(CSRF_SLOT))
+        cache.set(key, (version, parts), timeout)
+    if local:
+        if len(_local_fragments) >= LOCAL_FRAGMENTS:
+            _local_fragments.clear()
+        _local_fragments[key] = (time.monotonic() + timeout, version, parts)
     return parts
 
 
-def cached_fragment(name: str, render: Callable[[], str], *, timeout: int, version: str = "") -> SafeString:
+def cached_fragment(
+    name: str, render: Callable[[], str], *, timeout: int, version: str = "", local: bool = False
+) -> SafeString:
     """The fragment in the active language, from the cache or rendered now by `render`.
 
-    `version` names what it is rendered from: a fragment of another version is rendered again."""
-    parts = _cached_parts(name, render, timeout=timeout, version=version)
+    `version` names what it is rendered from: a fragment of another version is rendered again.
+    `local`: this process keeps it too, for `timeout`, and serves it without asking the shared
+    cache; only for a fragment that nothing but its version changes (a forget reaches the other
+    processes' copies only when they expire)."""
+    parts = _cached_parts(name, render, timeout=timeout, version=version, local=local)
     if len(parts) != 1:
         # Shared HTML never carries a visitor's token (the anonymous sign form needs none).
         raise ValueError(f"The fragment {name} has a CSRF slot, which no shared fragment can fill.")
@@ -99,7 +122,15 @@ def cached_fragment(name: str, render: Callable[[], str], *, timeout: int, versi
 
 def forget_fragments(names: list[str]) -> None:
     """Drops these fragments in every language."""
-    cache.delete_many([fragment_key(name, code) for name in names for code, _label in settings.LANGUAGES])
+    keys = [fragment_key(name, code) for name in names for code, _label in settings.LANGUAGES]
+    for key in keys:
+        _local_fragments.pop(key, None)
+    cache.delete_many(keys)
+
+
+def forget_local_fragments() -> None:
+    """Empties this process's copies (tests start from an empty cache)."""
+    _local_fragments.clear()
 
 
 def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -> None:

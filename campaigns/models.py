@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.reversing import reverse_cached
+
 # /act/confirm/<token>/ and /act/withdraw/<token>/ share the /act/ prefix with action slugs.
 RESERVED_ACTION_SLUGS = ("confirm", "withdraw")
 
@@ -178,7 +180,8 @@ class Action(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("campaigns:action-detail", args=[self.slug])
+        # Remembered per slug: a signing request builds it more than once.
+        return reverse_cached("campaigns:action-detail", self.slug)
 
     def clean(self):
         super().clean()

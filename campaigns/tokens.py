@@ -1,9 +1,9 @@
 """Signed links in signature emails: confirm and withdraw, each valid only for its purpose."""
 
 from django.core import signing
-from django.urls import reverse
 
 from accounts.adapters import absolute_url
+from config.reversing import reverse_around
 
 CONFIRM = "confirm"
 WITHDRAW = "withdraw"
@@ -31,9 +31,9 @@ def signature_token_read(token: str, *, purpose: str) -> int | None:
 
 def confirm_url(signature_id: int) -> str:
     token = signature_token(signature_id=signature_id, purpose=CONFIRM)
-    return absolute_url(reverse("campaigns:signature-confirm", args=[token]))
+    return absolute_url(reverse_around("campaigns:signature-confirm", token))
 
 
 def withdraw_url(signature_id: int) -> str:
     token = signature_token(signature_id=signature_id, purpose=WITHDRAW)
-    return absolute_url(reverse("campaigns:signature-withdraw", args=[token]))
+    return absolute_url(reverse_around("campaigns:signature-withdraw", token))

@@ -146,10 +146,12 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
         context = _page_context(request, action, embed=embed)
         context["not_recorded"] = True
         return render(request, page, context, status=409)
-    form = SignatureForm(request.POST, action=action)
+    form = SignatureForm.validating(request.POST, action=action)
     if not form.is_valid():
         if action_copy and not selectors.action_copy_current(action):
             raise ActionChanged(action.slug)
+        form = SignatureForm(request.POST, action=action)  # one of its own to show the errors in
+        form.is_valid()
         return render(request, page, _page_context(request, action, form, embed=embed), status=400)
     try:
         result = signature_create(
@@ -179,6 +181,7 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
         ),
         timeout=fragments.FORM_FRAGMENT_SECONDS,
         version=fragments.action_version(action),
+        local=True,
     )
     return HttpResponse(html)
 

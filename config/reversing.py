@@ -1,0 +1,31 @@
+"""reverse() for the paths a signing request builds several times over (the action's own, and the
+signed links of its confirmation email), worked out once per process and URL configuration."""
+
+from functools import lru_cache
+from urllib.parse import quote
+
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
+
+# What a value stands in for; no reversed path contains it.
+_SLOT = "rally-reversing-slot"
+
+
+@lru_cache(maxsize=1024)
+def _reversed(viewname: str, args: tuple, urlconf, prefix: str) -> str:
+    return reverse(viewname, args=list(args), urlconf=urlconf)
+
+
+def reverse_cached(viewname: str, *args) -> str:
+    """reverse(viewname, args=args), remembered: for values there are few of (slugs, ids)."""
+    return _reversed(viewname, args, get_urlconf(), get_script_prefix())
+
+
+def reverse_around(viewname: str, value: str) -> str:
+    """reverse(viewname, args=[value]) for a one-argument <str:…> path and a value that is never
+    the same twice (a signed token): the path around it is remembered, not each path."""
+    if "/" in value:
+        return reverse(viewname, args=[value])
+    before, after = reverse_cached(viewname, _SLOT).split(_SLOT)
+    # Quoted as reverse() quotes it.
+    return f"{before}{quote(value, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
