@@ -29,7 +29,7 @@ def _fresh_cache():
 
     from campaigns.abuse import forget_signing_rules
     from campaigns.fragments import forget_local_fragments
-    from campaigns.page_cache import forget_local_pages
+    from campaigns.page_cache import forget_local_pages, forget_submitted_pages
     from campaigns.selectors import forget_local_actions
     from emails.services import forget_dispatch_window
 
@@ -38,6 +38,7 @@ def _fresh_cache():
     forget_local_pages()
     forget_local_actions()
     forget_local_fragments()
+    forget_submitted_pages()
     forget_dispatch_window()
     yield
     cache.clear()
@@ -45,6 +46,7 @@ def _fresh_cache():
     forget_local_pages()
     forget_local_actions()
     forget_local_fragments()
+    forget_submitted_pages()
     forget_dispatch_window()
 
 

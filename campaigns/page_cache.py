@@ -37,6 +37,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import get_language_from_request
 
 # /act/<slug>/ only: confirm and withdraw links have a second segment, as do the embed and the
@@ -177,10 +178,65 @@ class ActionPageCacheMiddleware:
             and not response.cookies
             and not response.streaming
         ):
-            headers = {name: value for name, value in response.items() if name.lower() in _KEPT_HEADERS}
-            cache.set(key, (headers, response.content), PAGE_KEPT_SECONDS)
+            cache.set(key, _kept(response), PAGE_KEPT_SECONDS)
             cache.set(fresh, True, settings.COUNT_DELAY_SECONDS)
         elif cached is not None:
             # The page kept no longer stands (the action was taken down, say): nobody gets it again.
             cache.delete_many([key, fresh])
+        return response
+
+
+# (slug, language) -> (the action's version, (headers, content)) of the page an anonymous
+# supporter gets after signing; per process, read by every thread.
+_submitted_pages: dict[tuple[str, str], tuple[str, tuple]] = {}
+
+
+def forget_submitted_pages() -> None:
+    """Empties this process's copies (tests start from an empty cache)."""
+    _submitted_pages.clear()
+
+
+def _kept(response: HttpResponse) -> tuple:
+    headers = {name: value for name, value in response.items() if name.lower() in _KEPT_HEADERS}
+    return headers, response.content
+
+
+class SigningLaneMiddleware:
+    """Takes a signature posted to /act/<slug>/ by a stateless anonymous visitor (as
+    stateless_visitor says) before the session, authentication, messages, CSP and allauth
+    middleware, which cost such a request a fifth of its time and do nothing for it: every
+    such supporter is answered with the same page ("check your inbox", the same whatever
+    happened, so that it reveals nothing), which this process kept, headers included, from the
+    first such answer the whole stack gave for the action's current version and the language.
+
+    Only a valid form for an open action is taken here (campaigns.views.sign_in_lane); anything
+    else (an error to show, a closed action, a page not kept yet) goes through the whole stack,
+    nothing having been written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or not stateless_visitor(request):
+            return self.get_response(request)
+        match = _ACTION_PAGE.match(request.path_info)
+        if match is None:
+            return self.get_response(request)
+        slug = match.group("slug")
+        # The same choice LocaleMiddleware makes (the switcher's cookie, then Accept-Language).
+        language = get_language_from_request(request)
+        kept = _submitted_pages.get((slug, language))
+        if kept is not None:
+            from .views import sign_in_lane
+
+            with translation.override(language):
+                if sign_in_lane(request, slug, version=kept[0]):
+                    return _served(kept[1])
+        response = self.get_response(request)
+        version = getattr(response, "shared_submitted_version", None)
+        if version is not None and response.status_code == 200 and not response.cookies:
+            if len(_submitted_pages) >= LOCAL_PAGES:
+                _submitted_pages.clear()
+            _submitted_pages[(slug, language)] = (version, _kept(response))
         return response

@@ -154,16 +154,7 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
         form.is_valid()
         return render(request, page, _page_context(request, action, form, embed=embed), status=400)
     try:
-        result = signature_create(
-            action=action,
-            **form.signature_details(),
-            user=user,
-            ip_address=client_ip(request),
-            honeypot=form.cleaned_data["website"],
-            language=get_language(),
-            source_url=absolute_url(action.get_absolute_url()),
-            action_copy=action_copy,
-        )
+        result = _take_signature(request, action, form, user=user, action_copy=action_copy)
     except ActionNotOpen:
         context = _page_context(request, action, embed=embed)
         context["not_recorded"] = True
@@ -183,7 +174,44 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
         version=fragments.action_version(action),
         local=True,
     )
-    return HttpResponse(html)
+    response = HttpResponse(html)
+    response.shared_submitted_version = fragments.action_version(action)  # see SigningLaneMiddleware
+    return response
+
+
+def _take_signature(request, action: Action, form: SignatureForm, *, user, action_copy: bool):
+    return signature_create(
+        action=action,
+        **form.signature_details(),
+        user=user,
+        ip_address=client_ip(request),
+        honeypot=form.cleaned_data["website"],
+        language=get_language(),
+        source_url=absolute_url(action.get_absolute_url()),
+        action_copy=action_copy,
+    )
+
+
+def sign_in_lane(request, slug: str, *, version: str) -> bool:
+    """page_cache.SigningLaneMiddleware's part, before the session, authentication and the rest
+    of the middleware: takes a stateless anonymous visitor's signature, as _sign would, when the
+    action is open (at the `version` of the page the middleware holds) and the form valid. True
+    when it was taken; False when anything else applies, and then nothing was written: the
+    request goes through the whole stack, which answers it."""
+    # What _sign_allowed asks of an anonymous post (request.user is not there yet).
+    if not embed_origin_allowed(request):
+        return False
+    action = selectors.action_for_signing(slug)
+    if action is None or fragments.action_version(action) != version or not action.is_open():
+        return False
+    form = SignatureForm.validating(request.POST, action=action)
+    if not form.is_valid():
+        return False
+    try:
+        _take_signature(request, action, form, user=None, action_copy=True)
+    except (ActionChanged, ActionNotOpen):
+        return False
+    return True
 
 
 def _sign_allowed(request) -> bool:

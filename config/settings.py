@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "config.middleware.TrustedProxyMiddleware",
     # Before the session, authentication and the rest: a hit is one cache read.
     "campaigns.page_cache.ActionPageCacheMiddleware",
+    # Likewise for a valid signature posted by an anonymous supporter.
+    "campaigns.page_cache.SigningLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
