@@ -11,6 +11,8 @@ machines this project runs on, which also run wrk, and no failed request.
 import os
 
 from bench.harness import (
+    WEB_THREADS,
+    WEB_WORKERS,
     CpuMeter,
     bench_database,
     check,
@@ -22,8 +24,6 @@ from bench.harness import (
     warm_up,
 )
 
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 CONNECTIONS = 32
 DURATION_SECONDS = 10
 ACTION_SLUG = "suspend-the-safe-third-country-agreement"  # the demo petition (campaigns.demo)
@@ -31,16 +31,16 @@ ACTION_SLUG = "suspend-the-safe-third-country-agreement"  # the demo petition (c
 
 def main() -> list:
     print(
-        f"   gunicorn {WORKERS} threaded workers x {THREADS} threads, "
+        f"   gunicorn {WEB_WORKERS} threaded workers x {WEB_THREADS} threads, "
         f"wrk -c{CONNECTIONS} -d{DURATION_SECONDS}s, {os.cpu_count()} CPUs",
         flush=True,
     )
     with bench_database() as database_url, redis_server() as redis_url:
         env = production_env(database_url=database_url, redis_url=redis_url)
         prepare_site(env)
-        with gunicorn(env, workers=WORKERS, threads=THREADS) as server:
+        with gunicorn(env, workers=WEB_WORKERS, threads=WEB_THREADS) as server:
             url = f"{server.url}/act/{ACTION_SLUG}/"
-            warm_up(url, requests=WORKERS * 10)
+            warm_up(url, requests=WEB_WORKERS * 10)
             with CpuMeter(web_pid=server.pid, database_url=database_url, redis_url=redis_url) as meter:
                 load = run_wrk(url, connections=CONNECTIONS, duration=DURATION_SECONDS)
     print(f"   CPU per request: {meter.per(load.requests)}", flush=True)

@@ -10,6 +10,8 @@ which bounds how many workers a small host can run (target: under 600 MB for fou
 import os
 
 from bench.harness import (
+    WEB_THREADS,
+    WEB_WORKERS,
     CpuMeter,
     RssSampler,
     bench_database,
@@ -22,23 +24,21 @@ from bench.harness import (
     warm_up,
 )
 
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 CONNECTIONS = 32
 DURATION_SECONDS = 10
 
 
 def main() -> list:
     print(
-        f"   gunicorn {WORKERS} threaded workers x {THREADS} threads, "
+        f"   gunicorn {WEB_WORKERS} threaded workers x {WEB_THREADS} threads, "
         f"wrk -c{CONNECTIONS} -d{DURATION_SECONDS}s, {os.cpu_count()} CPUs",
         flush=True,
     )
     with bench_database() as database_url, redis_server() as redis_url:
         env = production_env(database_url=database_url, redis_url=redis_url)
         prepare_site(env)
-        with gunicorn(env, workers=WORKERS, threads=THREADS) as server, RssSampler(server.pid) as memory:
-            warm_up(server.url + "/", requests=WORKERS * 10)
+        with gunicorn(env, workers=WEB_WORKERS, threads=WEB_THREADS) as server, RssSampler(server.pid) as memory:
+            warm_up(server.url + "/", requests=WEB_WORKERS * 10)
             with CpuMeter(web_pid=server.pid, database_url=database_url, redis_url=redis_url) as meter:
                 load = run_wrk(server.url + "/", connections=CONNECTIONS, duration=DURATION_SECONDS)
     print(f"   CPU per request: {meter.per(load.requests)}", flush=True)
@@ -46,7 +46,7 @@ def main() -> list:
         check("home_requests_per_second", load.requests_per_second, "req/s", at_least=1000),
         check("home_p99_latency", load.latency_ms[99], "ms", under=50),
         check("home_failed_requests", load.errors, "requests", under=1),
-        check(f"home_web_peak_rss_{WORKERS}_workers", memory.peak_mb, "MB", under=600),
+        check(f"home_web_peak_rss_{WEB_WORKERS}_workers", memory.peak_mb, "MB", under=600),
     ]
 
 

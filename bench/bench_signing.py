@@ -22,6 +22,8 @@ import os
 import secrets
 
 from bench.harness import (
+    WEB_THREADS,
+    WEB_WORKERS,
     CpuMeter,
     bench_database,
     celery_worker,
@@ -37,8 +39,6 @@ from bench.harness import (
 )
 from bench.visitors import RequestFailed, Visitor, run_visitors
 
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 CONCURRENCY = 32
 DURATION_SECONDS = 15
 ACTION_SLUG = "suspend-the-safe-third-country-agreement"  # the demo petition (campaigns.demo)
@@ -57,7 +57,7 @@ def main() -> list:
     page = f"/act/{ACTION_SLUG}/"
     prefix = f"bench-sign-{secrets.token_hex(3)}-"
     print(
-        f"   gunicorn {WORKERS} threaded workers x {THREADS} threads, 1 Celery worker (nice 10), "
+        f"   gunicorn {WEB_WORKERS} threaded workers x {WEB_THREADS} threads, 1 Celery worker (nice 10), "
         f"{CONCURRENCY} supporters for "
         f"{DURATION_SECONDS}s, {os.cpu_count()} CPUs",
         flush=True,
@@ -97,7 +97,7 @@ def main() -> list:
         prepare_site(env)
         with (
             celery_worker(env, nice=10) as worker,
-            gunicorn(env, workers=WORKERS, threads=THREADS) as server,
+            gunicorn(env, workers=WEB_WORKERS, threads=WEB_THREADS) as server,
         ):
             # Every thread of every worker signs a few times first: its database connection, the
             # templates and the email validator's regular expression are ready before the clock runs.

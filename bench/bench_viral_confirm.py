@@ -16,6 +16,8 @@ import secrets
 import time
 
 from bench.harness import (
+    WEB_THREADS,
+    WEB_WORKERS,
     CpuMeter,
     bench_database,
     celery_worker,
@@ -30,8 +32,6 @@ from bench.harness import (
 )
 from bench.visitors import RequestFailed, Visitor, run_visitors
 
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 CONCURRENCY = 64
 DURATION_SECONDS = 10
 PENDING_SIGNATURES = 8000
@@ -43,7 +43,7 @@ COUNT_DELAY_SECONDS = 5
 def main() -> list:
     prefix = f"bench-viral-{secrets.token_hex(3)}-"
     print(
-        f"   gunicorn {WORKERS} threaded workers x {THREADS} threads, 1 Celery worker (nice 10), "
+        f"   gunicorn {WEB_WORKERS} threaded workers x {WEB_THREADS} threads, 1 Celery worker (nice 10), "
         f"{CONCURRENCY} supporters confirming for "
         f"{DURATION_SECONDS}s, {os.cpu_count()} CPUs",
         flush=True,
@@ -68,7 +68,7 @@ def main() -> list:
 
         with (
             celery_worker(env, nice=10) as worker,
-            gunicorn(env, workers=WORKERS, threads=THREADS) as server,
+            gunicorn(env, workers=WEB_WORKERS, threads=WEB_THREADS) as server,
         ):
             # Every thread of every worker confirms a few first (its database connection, the templates).
             run_visitors(

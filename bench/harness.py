@@ -266,6 +266,12 @@ class Server:
 
 # As the Procfile runs it; BENCH_WORKER_CLASS=gthread for gunicorn's own.
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "config.gunicorn_workers.ThreadWorker")
+# The web benchmarks' gunicorn: one process per CPU, four threads each. On two CPUs that gave the
+# best latency (and throughput) of the shapes tried: with two processes per CPU the threads of
+# four processes fought over two CPUs and over each process's GIL, and a signing POST's p99 was
+# twice as long.
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(os.cpu_count() or 2)))
+WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 
 
 @contextmanager
