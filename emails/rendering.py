@@ -222,7 +222,7 @@ def render_content(email: OutboxEmail) -> Rendered:
     if not email.template:
         html = email.body_html or linebreaks(escape(email.body_text))
         return Rendered(one_line(email.subject), email.body_text, html)
-    if email.template in SHARED_CONTENT_TEMPLATES and email.category in BULK_CATEGORIES:
+    if email.template in SHARED_CONTENT_TEMPLATES:
         shared = _render_shared(email)
         if shared is not None:
             return shared
@@ -244,43 +244,58 @@ def _render_content(template: str, language: str, category: str, context: dict) 
     return Rendered(one_line(subject), text.strip() + "\n", html)
 
 
-# Bulk content shared by many recipients --------------------------------------------------------
+# Content shared by many recipients ------------------------------------------------------------
 #
-# A digest or an update differs from one recipient to the next mostly by the first name: the
-# recipients of one send who took the same actions get the same words. These templates depend on
-# their context alone (no database lookups, no recipient address), so each distinct context is
-# rendered once per worker with a marker for the first name, which is then put in (escaped in
+# A digest or an update differs from one recipient to the next mostly by the first name, and a
+# signature's confirmation by the name and its two links: the recipients of one send who took the
+# same actions, or who signed the same action, get the same words. These templates depend on their
+# context alone (no database lookups, no recipient address), so each distinct context is rendered
+# once per worker with a marker for each per-recipient value, which is then put in (escaped in
 # HTML). A marker a template changed or cut shows up in the result, which is then rendered whole.
+# Only plain values may be marked: a template may print them, not filter them or test more than
+# whether they are empty.
 
-SHARED_CONTENT_TEMPLATES = {"emails/email/digest", "emails/email/notice"}
-_NAME_MARK = "\x02first_name\x03"
+# template -> the context keys that differ from one recipient to the next.
+SHARED_CONTENT_TEMPLATES = {
+    "emails/email/digest": ("first_name",),
+    "emails/email/notice": ("first_name",),
+    "campaigns/email/signature_confirm": ("first_name", "confirm_url", "withdraw_url"),
+}
+
+
+def _mark(key: str) -> str:
+    return f"\x02{key}\x03"
 
 
 @lru_cache(maxsize=256)
-def _render_marked(template: str, language: str, category: str, shared: str, has_name: bool, site: tuple):
-    context = {**json.loads(shared), "first_name": _NAME_MARK if has_name else "", "to_email": ""}
+def _render_marked(template: str, language: str, category: str, shared: str, present: tuple, site: tuple):
+    marked = {key: _mark(key) if key in present else "" for key in SHARED_CONTENT_TEMPLATES[template]}
+    context = {**json.loads(shared), **marked, "to_email": ""}
     return _render_content(template, language, category, context)
 
 
 def _render_shared(email: OutboxEmail) -> Rendered | None:
-    name = str(email.context.get("first_name") or "")
-    if "\x02" in name or "\x03" in name:
+    keys = SHARED_CONTENT_TEMPLATES[email.template]
+    values = {key: str(email.context.get(key) or "") for key in keys}
+    if any("\x02" in value or "\x03" in value for value in values.values()):
         return None
     try:
         shared = json.dumps(
-            {key: value for key, value in email.context.items() if key != "first_name"},
+            {key: value for key, value in email.context.items() if key not in values},
             sort_keys=True,
             separators=(",", ":"),
         )
     except (TypeError, ValueError):
         return None
     site = (settings.SITE_URL, settings.ORGANISATION_NAME)
-    marked = _render_marked(email.template, email.language, email.category, shared, bool(name), site)
-    rendered = Rendered(
-        one_line(marked.subject.replace(_NAME_MARK, name)),
-        marked.text.replace(_NAME_MARK, name),
-        marked.html.replace(_NAME_MARK, conditional_escape(name)),
-    )
+    present = tuple(key for key in keys if values[key])
+    marked = _render_marked(email.template, email.language, email.category, shared, present, site)
+    subject, text, html = marked.subject, marked.text, marked.html
+    for key in present:
+        subject = subject.replace(_mark(key), values[key])
+        text = text.replace(_mark(key), values[key])
+        html = html.replace(_mark(key), conditional_escape(values[key]))
+    rendered = Rendered(one_line(subject), text, html)
     if any("\x02" in part or "\x03" in part for part in (rendered.subject, rendered.text, rendered.html)):
         return None
     return rendered

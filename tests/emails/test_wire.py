@@ -203,6 +203,16 @@ DIGEST_CONTEXT = {
 }
 
 
+CONFIRM_CONTEXT = {
+    "action_title": "Suspend the STCA & <more>",
+    "action_kind": "petition",
+    "action_url": "https://e.org/act/stca/",
+    "confirm_url": "https://e.org/act/confirm/MTIz:1xW:a-b_c/?x=1&y=<2>",
+    "withdraw_url": "https://e.org/act/withdraw/MTIz:1xW:d-e_f/",
+    "expires_days": 7,
+}
+
+
 @pytest.mark.parametrize("first_name", ["Zoë <b>&", "", "O'Brien", "Ana\nBcc: x"])
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize(
@@ -211,6 +221,8 @@ DIGEST_CONTEXT = {
         ("emails/email/digest", Category.DIGEST, DIGEST_CONTEXT),
         ("emails/email/notice", Category.CAMPAIGN_UPDATES, {"subject": "News for you", "body": "One.\n\nTwo & <3>."}),
         ("emails/email/notice", Category.TRACKER_UPDATES, {"subject": "Hello {{ first_name }}", "body": "x"}),
+        ("campaigns/email/signature_confirm", Category.TRANSACTIONAL, CONFIRM_CONTEXT),
+        ("campaigns/email/signature_confirm", Category.TRANSACTIONAL, {**CONFIRM_CONTEXT, "withdraw_url": ""}),
     ],
 )
 def test_shared_content_with_the_name_put_in_is_the_content_rendered_for_one(
