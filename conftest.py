@@ -28,25 +28,17 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from campaigns.abuse import forget_signing_rules
-    from campaigns.fragments import forget_local_fragments
-    from campaigns.page_cache import forget_local_pages, forget_submitted_pages
-    from campaigns.selectors import forget_local_actions
+    from config.process_copies import forget_process_copies
     from emails.services import forget_dispatch_window
 
     cache.clear()
     forget_signing_rules()  # and each thread's copy of them
-    forget_local_pages()
-    forget_local_actions()
-    forget_local_fragments()
-    forget_submitted_pages()
+    forget_process_copies()
     forget_dispatch_window()
     yield
     cache.clear()
     forget_signing_rules()
-    forget_local_pages()
-    forget_local_actions()
-    forget_local_fragments()
-    forget_submitted_pages()
+    forget_process_copies()
     forget_dispatch_window()
 
 

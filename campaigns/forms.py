@@ -17,6 +17,7 @@ from django_countries import countries
 from accounts.consent import WORDING
 from accounts.geography import normalise_postal_code
 from accounts.models import ConsentRecord
+from config.process_copies import ProcessCopies
 
 from .models import Action
 
@@ -181,16 +182,14 @@ class SignatureForm(forms.Form):
         }
 
 
-# (action id, its version, language) -> fields; per process, read by every thread.
-_fields_by_action: dict[tuple, dict] = {}
-SHARED_FIELD_SETS = 100
+# (action id, its version, language) -> fields.
+_fields_by_action = ProcessCopies(seconds=300)
 
 
 def _shared_fields(action: Action) -> dict:
     key = (action.pk, action.updated_at, get_language())
     fields = _fields_by_action.get(key)
     if fields is None:
-        if len(_fields_by_action) >= SHARED_FIELD_SETS:
-            _fields_by_action.clear()
-        fields = _fields_by_action[key] = SignatureForm(action=action).fields
+        fields = SignatureForm(action=action).fields
+        _fields_by_action.put(key, fields)
     return fields

@@ -11,7 +11,6 @@ them at once. Fragments of one action carry the updated_at of the action they we
 so they never outlive the (briefly cached) action as pages read it.
 """
 
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -20,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from config.process_copies import ProcessCopies
 
 # A form's HTML changes only with its action (whose updated_at is its version) or a deploy.
 FORM_FRAGMENT_SECONDS = 300
@@ -77,10 +78,8 @@ def action_version(action) -> str:
     return action.updated_at.isoformat() if action.updated_at else ""
 
 
-# Fragments a web process keeps itself (`local=True`): key -> (monotonic time it may be used until,
-# version, parts). Per process, read by every thread.
-_local_fragments: dict[str, tuple[float, str, tuple[str, ...]]] = {}
-LOCAL_FRAGMENTS = 200
+# Fragments a web process keeps itself (`local=True`): key -> (version, parts).
+_local_fragments = ProcessCopies(seconds=FORM_FRAGMENT_SECONDS)
 
 
 def _cached_parts(
@@ -89,8 +88,8 @@ def _cached_parts(
     key = fragment_key(name, get_language())
     if local:
         held = _local_fragments.get(key)
-        if held is not None and held[0] > time.monotonic() and held[1] == version:
-            return held[2]
+        if held is not None and held[0] == version:
+            return held[1]
     cached = cache.get(key)
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == version and isinstance(cached[1], tuple):
         parts = cached[1]
@@ -98,9 +97,7 @@ def _cached_parts(
         parts = tuple(str(render()).split(CSRF_SLOT))
         cache.set(key, (version, parts), timeout)
     if local:
-        if len(_local_fragments) >= LOCAL_FRAGMENTS:
-            _local_fragments.clear()
-        _local_fragments[key] = (time.monotonic() + timeout, version, parts)
+        _local_fragments.put(key, (version, parts), seconds=timeout)
     return parts
 
 
@@ -124,13 +121,8 @@ def forget_fragments(names: list[str]) -> None:
     """Drops these fragments in every language."""
     keys = [fragment_key(name, code) for name in names for code, _label in settings.LANGUAGES]
     for key in keys:
-        _local_fragments.pop(key, None)
+        _local_fragments.forget(key)
     cache.delete_many(keys)
-
-
-def forget_local_fragments() -> None:
-    """Empties this process's copies (tests start from an empty cache)."""
-    _local_fragments.clear()
 
 
 def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -> None:

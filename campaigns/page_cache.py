@@ -32,13 +32,14 @@ seen at once by the process that made it and within LOCAL_SECONDS by the others.
 """
 
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import get_language_from_request
+
+from config.process_copies import ProcessCopies
 
 # /act/<slug>/ only: confirm and withdraw links have a second segment, as do the embed and the
 # signature list (which are not cached whole).
@@ -63,11 +64,9 @@ _KEPT_HEADERS = frozenset(
 
 # A page no longer fresh may still be served while one request renders it again (seconds at most).
 PAGE_KEPT_SECONDS = 300
-# How long a web process serves a fresh page from its own memory, and how many it keeps there.
+# How long a web process serves a fresh page from its own memory: page key -> (headers, content).
 LOCAL_SECONDS = 0.5
-LOCAL_PAGES = 200
-# page key -> (monotonic time it may be served until, (headers, content)); per process.
-_local_pages: dict[str, tuple[float, tuple]] = {}
+_local_pages = ProcessCopies(seconds=LOCAL_SECONDS)
 
 
 # The home page and the campaign list, shared whole too; their names cannot be an action's slug.
@@ -96,14 +95,9 @@ def forget_action_pages(slugs: list[str], *, keep_stale: bool = True) -> None:
         keys += [page_key(slug, code) for slug in slugs for code in languages]
     for slug in slugs:
         for code in languages:
-            _local_pages.pop(page_key(slug, code), None)
+            _local_pages.forget(page_key(slug, code))
     if keys:
         cache.delete_many(keys)
-
-
-def forget_local_pages() -> None:
-    """Empties this process's copies (tests start from an empty cache)."""
-    _local_pages.clear()
 
 
 def mark_shareable(response: HttpResponse) -> HttpResponse:
@@ -156,17 +150,14 @@ class ActionPageCacheMiddleware:
         # The same choice LocaleMiddleware makes (the switcher's cookie, then Accept-Language).
         language = get_language_from_request(request)
         key, fresh = page_key(slug, language), fresh_key(slug, language)
-        now = time.monotonic()
         local = _local_pages.get(key)
-        if local is not None and local[0] > now:
-            return _served(local[1])
+        if local is not None:
+            return _served(local)
         found = cache.get_many([key, fresh])
         cached = found.get(key)
         if isinstance(cached, tuple) and len(cached) == 2:
             if fresh in found:
-                if len(_local_pages) >= LOCAL_PAGES:
-                    _local_pages.clear()
-                _local_pages[key] = (now + LOCAL_SECONDS, cached)
+                _local_pages.put(key, cached)
                 return _served(cached)
             # Stale, and another request is already rendering it: one render at a time.
             if not cache.add(fresh, True, settings.COUNT_DELAY_SECONDS):
@@ -187,13 +178,8 @@ class ActionPageCacheMiddleware:
 
 
 # (slug, language) -> (the action's version, (headers, content)) of the page an anonymous
-# supporter gets after signing; per process, read by every thread.
-_submitted_pages: dict[tuple[str, str], tuple[str, tuple]] = {}
-
-
-def forget_submitted_pages() -> None:
-    """Empties this process's copies (tests start from an empty cache)."""
-    _submitted_pages.clear()
+# supporter gets after signing.
+_submitted_pages = ProcessCopies(seconds=300)
 
 
 def _kept(response: HttpResponse) -> tuple:
@@ -236,7 +222,5 @@ class SigningLaneMiddleware:
         response = self.get_response(request)
         version = getattr(response, "shared_submitted_version", None)
         if version is not None and response.status_code == 200 and not response.cookies:
-            if len(_submitted_pages) >= LOCAL_PAGES:
-                _submitted_pages.clear()
-            _submitted_pages[(slug, language)] = (version, _kept(response))
+            _submitted_pages.put((slug, language), (version, _kept(response)))
         return response

@@ -1,7 +1,6 @@
 """Reads for campaign pages and the API. Counts come from the folded count rows, cached briefly
 (a fold forgets the cached values, so they are never more than COUNT_DELAY_SECONDS behind)."""
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.geography import CANADIAN_REGIONS, region_name
+from config.process_copies import ProcessCopies
 
 from .addresses import normalise_email
 from .models import Action, ActionCount, Campaign, CountHistory, RegionCount, Signature
@@ -74,11 +74,9 @@ def action_for_page(slug: str, *, user=None, cached: bool = False) -> Action | N
     return action
 
 
-# A web process keeps the actions it signs for; a copy is checked before each write anyway.
-LOCAL_ACTION_SECONDS = 5
-LOCAL_ACTIONS = 200
-# slug -> (monotonic time it may be used until, action); per process, read by every thread.
-_local_actions: dict[str, tuple[float, Action]] = {}
+# A web process keeps the actions it signs for (slug -> action); a copy is checked before each
+# write anyway.
+_local_actions = ProcessCopies(seconds=5)
 
 
 def action_for_signing(slug: str, *, user=None, fresh: bool = False) -> Action | None:
@@ -89,26 +87,17 @@ def action_for_signing(slug: str, *, user=None, fresh: bool = False) -> Action |
     Reading the action afresh through the ORM cost a signing request several times its check, and
     reading the shared cache's copy a round trip; the check is a part of the insert."""
     if fresh:
-        _local_actions.pop(slug, None)
+        _local_actions.forget(slug)
         cache.delete(public_action_cache_key(slug))
         return action_for_page(slug, user=user)
     if user is not None and user.is_authenticated and user.is_staff:
         return action_for_page(slug, user=user)
-    now = time.monotonic()
-    local = _local_actions.get(slug)
-    if local is not None and local[0] > now:
-        return local[1]
-    action = action_for_page(slug, user=user, cached=True)
-    if action is not None:
-        if len(_local_actions) >= LOCAL_ACTIONS:
-            _local_actions.clear()
-        _local_actions[slug] = (now + LOCAL_ACTION_SECONDS, action)
+    action = _local_actions.get(slug)
+    if action is None:
+        action = action_for_page(slug, user=user, cached=True)
+        if action is not None:
+            _local_actions.put(slug, action)
     return action
-
-
-def forget_local_actions() -> None:
-    """Empties this process's copies (tests start from an empty cache)."""
-    _local_actions.clear()
 
 
 def action_copy_current(action: Action) -> bool:

@@ -15,6 +15,7 @@ from campaigns import fragments, page_cache
 from campaigns.models import Action, Signature
 from campaigns.services import action_close, counts_fold
 from campaigns.services.counts import public_action_cache_key
+from config.process_copies import forget_process_copies
 from tests.accounts.factories import UserFactory
 
 from .factories import SignatureFactory
@@ -203,14 +204,14 @@ def test_a_stale_page_is_rendered_again_by_one_visitor_while_the_others_get_the_
     client.get(f"/act/{action.slug}/")
     _kept_page(action.slug, b"<p>the kept page</p>")
     page_cache.forget_action_pages([action.slug])  # what a fold does: the page is no longer fresh
-    page_cache.forget_local_pages()
+    forget_process_copies()
     # Another web process noticed first and is rendering it now (it took the fresh marker).
     assert cache.add(page_cache.fresh_key(action.slug, "en"), True, 5)
     with django_assert_num_queries(0):
         assert Client().get(f"/act/{action.slug}/").content == b"<p>the kept page</p>"
     # Once the marker is gone again (that render failed, say), the next visitor renders it.
     cache.delete(page_cache.fresh_key(action.slug, "en"))
-    page_cache.forget_local_pages()  # half a second later
+    forget_process_copies()  # half a second later
     html = Client().get(f"/act/{action.slug}/").content.decode()
     assert action.title in html and "the kept page" not in html
     assert b"the kept page" not in Client().get(f"/act/{action.slug}/").content
@@ -243,7 +244,7 @@ def test_a_web_process_serves_a_fresh_page_from_its_memory_for_half_a_second(cli
     _kept_page(action.slug, b"<p>changed in the shared cache</p>")
     assert b"changed in the shared cache" not in Client().get(f"/act/{action.slug}/").content
     later = time.monotonic() + page_cache.LOCAL_SECONDS + 0.01
-    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    monkeypatch.setattr("config.process_copies.time.monotonic", lambda: later)
     assert Client().get(f"/act/{action.slug}/").content == b"<p>changed in the shared cache</p>"
 
 

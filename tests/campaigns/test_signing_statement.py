@@ -54,7 +54,7 @@ def test_on_postgresql_a_new_signature_is_one_statement(client, action, django_a
     from campaigns.abuse import signing_rules
 
     signing_rules()  # read once per SIGNING_RULES_CACHE_SECONDS, not per signature
-    selectors.action_for_signing(action.slug)  # and the action once per LOCAL_ACTION_SECONDS
+    selectors.action_for_signing(action.slug)  # and the action once per few seconds
     for model in (Signature, OutboxEmail, ConsentRecord):
         rows.reserve_id(model)  # ids are reserved RESERVED_IDS at a time, not per signature
     fields = {"first_name": "Bo", "last_name": "P", "email": "b@example.org", "country": "CA", "opt_in": "on"}
