@@ -1,5 +1,7 @@
 """Whole-page cache of the anonymous action page (and of the home page and campaign list, which
 work the same way, see LISTING_PAGES): its bytes, per page and language, in the shared cache.
+The page after an anonymous signature is kept whole too, by each process, and the signature
+taken before most of the middleware (SigningLaneMiddleware, at the end of this module).
 
 A viral action's page is read by thousands of visitors who are not signed in and see exactly the
 same HTML. Even built from cached fragments, each of them cost a full trip through the middleware
