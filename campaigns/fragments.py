@@ -20,8 +20,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from config.process_copies import ProcessCopies
-
 # A form's HTML changes only with its action (whose updated_at is its version) or a deploy.
 FORM_FRAGMENT_SECONDS = 300
 # What `{% csrf_token %}` would leave in a fragment rendered for everyone: a visitor's token must
@@ -78,39 +76,21 @@ def action_version(action) -> str:
     return action.updated_at.isoformat() if action.updated_at else ""
 
 
-# Fragments a web process keeps itself (`local=True`): key -> (version, parts).
-_local_fragments = ProcessCopies(seconds=FORM_FRAGMENT_SECONDS)
-
-
-def _cached_parts(
-    name: str, render: Callable[[], str], *, timeout: int, version: str, local: bool = False
-) -> tuple[str, ...]:
+def _cached_parts(name: str, render: Callable[[], str], *, timeout: int, version: str) -> tuple[str, ...]:
     key = fragment_key(name, get_language())
-    if local:
-        held = _local_fragments.get(key)
-        if held is not None and held[0] == version:
-            return held[1]
     cached = cache.get(key)
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == version and isinstance(cached[1], tuple):
-        parts = cached[1]
-    else:
-        parts = tuple(str(render()).split(CSRF_SLOT))
-        cache.set(key, (version, parts), timeout)
-    if local:
-        _local_fragments.put(key, (version, parts), seconds=timeout)
+        return cached[1]
+    parts = tuple(str(render()).split(CSRF_SLOT))
+    cache.set(key, (version, parts), timeout)
     return parts
 
 
-def cached_fragment(
-    name: str, render: Callable[[], str], *, timeout: int, version: str = "", local: bool = False
-) -> SafeString:
+def cached_fragment(name: str, render: Callable[[], str], *, timeout: int, version: str = "") -> SafeString:
     """The fragment in the active language, from the cache or rendered now by `render`.
 
-    `version` names what it is rendered from: a fragment of another version is rendered again.
-    `local`: this process keeps it too, for `timeout`, and serves it without asking the shared
-    cache; only for a fragment that nothing but its version changes (a forget reaches the other
-    processes' copies only when they expire)."""
-    parts = _cached_parts(name, render, timeout=timeout, version=version, local=local)
+    `version` names what it is rendered from: a fragment of another version is rendered again."""
+    parts = _cached_parts(name, render, timeout=timeout, version=version)
     if len(parts) != 1:
         # Shared HTML never carries a visitor's token (the anonymous sign form needs none).
         raise ValueError(f"The fragment {name} has a CSRF slot, which no shared fragment can fill.")
@@ -119,10 +99,7 @@ def cached_fragment(
 
 def forget_fragments(names: list[str]) -> None:
     """Drops these fragments in every language."""
-    keys = [fragment_key(name, code) for name in names for code, _label in settings.LANGUAGES]
-    for key in keys:
-        _local_fragments.forget(key)
-    cache.delete_many(keys)
+    cache.delete_many([fragment_key(name, code) for name in names for code, _label in settings.LANGUAGES])
 
 
 def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -> None:

@@ -140,16 +140,20 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
     """Validates the form and hands it to signature_create; every outcome renders the same page.
     With `action_copy`, what the page would say from the copy is checked first (ActionChanged)."""
     page = "campaigns/action_embed.html" if embed else "campaigns/action_detail.html"
-    if not action.is_open():
+
+    def check_copy():
+        # Before the page says anything from the copy.
         if action_copy and not selectors.action_copy_current(action):
             raise ActionChanged(action.slug)
+
+    if not action.is_open():
+        check_copy()
         context = _page_context(request, action, embed=embed)
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     form = SignatureForm.validating(request.POST, action=action)
     if not form.is_valid():
-        if action_copy and not selectors.action_copy_current(action):
-            raise ActionChanged(action.slug)
+        check_copy()
         form = SignatureForm(request.POST, action=action)  # one of its own to show the errors in
         form.is_valid()
         return render(request, page, _page_context(request, action, form, embed=embed), status=400)
@@ -172,7 +176,6 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
         ),
         timeout=fragments.FORM_FRAGMENT_SECONDS,
         version=fragments.action_version(action),
-        local=True,
     )
     response = HttpResponse(html)
     response.shared_submitted_version = fragments.action_version(action)  # see SigningLaneMiddleware
@@ -269,16 +272,16 @@ def _frameable(response):
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def action_embed(request, slug):
-    action = selectors.action_for_page(slug, cached=True)
-    if action is None:
-        return _frameable(_unavailable(request, embed=True))
-    if request.method == "POST":
-        if not embed_origin_allowed(request):
-            return _frameable(render(request, "campaigns/embed_forbidden.html", {"action": action}, status=403))
+    if request.method == "POST" and embed_origin_allowed(request):
         # Signed as an anonymous supporter whatever cookies came along: without CSRF protection
         # this form must never act for a signed-in account.
         response = _sign_posted(request, slug, embed=True, user=None)
         return _frameable(_unavailable(request, embed=True) if response is None else response)
+    action = selectors.action_for_page(slug, cached=True)
+    if action is None:
+        return _frameable(_unavailable(request, embed=True))
+    if request.method == "POST":
+        return _frameable(render(request, "campaigns/embed_forbidden.html", {"action": action}, status=403))
     return _frameable(render(request, "campaigns/action_embed.html", _page_context(request, action, embed=True)))
 
 
