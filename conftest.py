@@ -28,7 +28,7 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from campaigns.abuse import forget_signing_rules
-    from config.process_copies import forget_process_copies
+    from core.process_copies import forget_process_copies
     from emails.services import forget_dispatch_window
 
     cache.clear()

@@ -9,13 +9,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from core.sites import absolute_url
+
 from .models import User
 from .services import user_activity_record
-
-
-def absolute_url(path: str) -> str:
-    """An absolute link for emails, feeds and the API, always from SITE_URL."""
-    return f"{settings.SITE_URL}{path}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import ConsentRecord, EmailPreferences, User

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, View
 from django.views.i18n import set_language as django_set_language
 
-from config.origins import posted_from
-from config.views import csrf_failure
+from core.origins import posted_from
+from core.views import csrf_failure
 
 from . import services
 from .forms import AccountDeleteForm, EmailPreferencesForm, ProfileForm
@@ -122,7 +122,7 @@ class DataView(LoginRequiredMixin, FormView):
         services.account_delete(user=self.request.user)
         logout(self.request)
         messages.success(self.request, _("Your account and the personal data it held are deleted."))
-        return redirect("campaigns:home")
+        return redirect("pages:home")
 
 
 @method_decorator(never_cache, name="dispatch")

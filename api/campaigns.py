@@ -12,10 +12,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
-from accounts.adapters import absolute_url
 from campaigns.markdown import render_markdown
 from campaigns.models import Action, Campaign
 from campaigns.selectors import action_breakdown, action_history
+from core.sites import absolute_url
 
 
 def _public_status(action: Action) -> str:

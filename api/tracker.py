@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 from tracker import selectors
 from tracker.markdown import render_markdown
 from tracker.models import (

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from accounts.geography import CANADIAN_REGIONS
 from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
 from campaigns.fragments import forget_action_fragments
-from config.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import selectors, staff_selectors
 from .models import (

@@ -17,7 +17,7 @@ from django_countries import countries
 from accounts.consent import WORDING
 from accounts.geography import normalise_postal_code
 from accounts.models import ConsentRecord
-from config.process_copies import ProcessCopies
+from core.process_copies import ProcessCopies
 
 from .models import Action
 

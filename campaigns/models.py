@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.reversing import reverse_cached
+from core.reversing import reverse_cached
 
 # /act/confirm/<token>/ and /act/withdraw/<token>/ share the /act/ prefix with action slugs.
 RESERVED_ACTION_SLUGS = ("confirm", "withdraw")

@@ -41,7 +41,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import get_language_from_request
 
-from config.process_copies import ProcessCopies
+from core.process_copies import ProcessCopies
 
 # /act/<slug>/ only: confirm and withdraw links have a second segment, as do the embed and the
 # signature list (which are not cached whole).

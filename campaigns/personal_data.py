@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 from emails.models import OutboxEmail
 
 from .addresses import erased_placeholder

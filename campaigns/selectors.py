@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.geography import CANADIAN_REGIONS, region_name
-from config.process_copies import ProcessCopies
+from core.process_copies import ProcessCopies
 
 from .addresses import normalise_email
 from .models import Action, ActionCount, Campaign, CountHistory, RegionCount, Signature

@@ -2,8 +2,8 @@
 
 from django.core import signing
 
-from accounts.adapters import absolute_url
-from config.reversing import reverse_around
+from core.reversing import reverse_around
+from core.sites import absolute_url
 
 CONFIRM = "confirm"
 WITHDRAW = "withdraw"

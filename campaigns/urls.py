@@ -5,7 +5,6 @@ from . import views
 app_name = "campaigns"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),
     # Before act/<slug>/...: "confirm" and "withdraw" are reserved action slugs.

@@ -15,10 +15,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.adapters import absolute_url
-from config.origins import posted_from
-from config.views import csrf_failure
-from tracker.selectors import tracker_headline
+from core.origins import posted_from
+from core.sites import absolute_url
+from core.views import csrf_failure
 
 from . import fragments, page_cache, selectors
 from .abuse import client_ip
@@ -30,26 +29,12 @@ from .sharing import action_share_url, share_links
 from .tokens import CONFIRM, WITHDRAW
 
 
-def _listing(request, template: str, content):
-    """The home page or the campaign list: for an anonymous visitor without a session, the page
+def render_listing(request, template: str, content):
+    """The home page (pages.views) or the campaign list: for an anonymous visitor without a session, the page
     every such visitor shares (campaigns.page_cache), with no CSRF token in its language switcher."""
     if not page_cache.shared_page_visitor(request):
         return render(request, template, {"content": content})
     return page_cache.mark_shareable(render(request, template, {"content": content, "shared_page": True}))
-
-
-@require_safe
-def home(request):
-    # The part below the title is the same for everyone (counts a few seconds behind at most).
-    content = fragments.cached_fragment(
-        fragments.HOME,
-        lambda: fragments.render_fragment(
-            "campaigns/_home_content.html",
-            {"campaigns": selectors.campaigns_live(), "tracker_headline": tracker_headline()},
-        ),
-        timeout=settings.COUNT_DELAY_SECONDS,
-    )
-    return _listing(request, "home.html", content)
 
 
 @require_safe
@@ -59,7 +44,7 @@ def campaign_list(request):
         lambda: fragments.render_fragment("campaigns/_campaign_cards.html", {"campaigns": selectors.campaigns_live()}),
         timeout=settings.COUNT_DELAY_SECONDS,
     )
-    return _listing(request, "campaigns/campaign_list.html", content)
+    return render_listing(request, "campaigns/campaign_list.html", content)
 
 
 @require_safe

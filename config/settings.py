@@ -70,7 +70,7 @@ ORGANISATION_POSTAL_ADDRESS = env.str(
 )
 
 INSTALLED_APPS = [
-    "config.apps.RallyAdminConfig",
+    "core.apps.RallyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,17 +89,19 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_countries",
+    "core",
     "accounts",
     "emails",
     "campaigns",
     "tracker",
+    "pages",
     "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.TrustedProxyMiddleware",
+    "core.middleware.TrustedProxyMiddleware",
     # Before the session, authentication and the rest: a hit is one cache read.
     "campaigns.page_cache.ActionPageCacheMiddleware",
     # Likewise for a valid signature posted by an anonymous supporter.
@@ -131,9 +133,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "config.context_processors.site",
+                "core.context_processors.site",
             ],
-            "libraries": {"memoize": "config.templatetags.memoize"},
+            "libraries": {"memoize": "core.templatetags.memoize"},
         },
     },
 ]
@@ -275,7 +277,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "config.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "core.storage.StaticFilesStorage"
         )
     },
 }
@@ -304,7 +306,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL] if SITE_URL else [])
 
 # Content security policy: nothing from another origin, no inline script or style attribute.

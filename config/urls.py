@@ -6,12 +6,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.views import language_set
-
-from . import views
+from core.views import favicon
+from pages.views import healthz
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", views.favicon),
+    path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("email/", include("emails.urls")),
     path("tracker/", include("tracker.urls")),
     path("api/", include("api.urls")),
+    path("", include("pages.urls")),
     path("", include("campaigns.urls")),
 ]
 

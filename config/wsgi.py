@@ -13,7 +13,7 @@ application = get_wsgi_application()
 # The public pages a supporter arriving from a shared link goes through.
 WARM_TEMPLATES = (
     "base.html",
-    "home.html",
+    "pages/home.html",
     "campaigns/action_detail.html",
     "campaigns/_action_page.html",
     "campaigns/_action_ask.html",

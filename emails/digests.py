@@ -19,7 +19,7 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 
 from .models import Category, DigestRun, OutboxEmail
 from .policy import email_hash, suppressed_hashes

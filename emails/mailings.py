@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 
 from .models import Category, Mailing, OutboxEmail, Suppression
 from .rendering import one_line, safe_mailbox
@@ -250,7 +250,7 @@ def mailing_deliver(*, mailing_id: int) -> int:
     mailing "sending", and the next sweep writes only what is missing, then marks it sent. One
     process at a time works on a mailing (the others return at once).
     """
-    from config.locks import exclusive
+    from core.locks import exclusive
 
     with exclusive("emails.mailing", mailing_id) as mine:
         mailing = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).first() if mine else None

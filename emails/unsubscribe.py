@@ -7,7 +7,7 @@ from django.urls import get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 
 from .models import BULK_CATEGORIES, Category, OutboxEmail
 

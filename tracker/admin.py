@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import may_see_supporter_data
-from config.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import (

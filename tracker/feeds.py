@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 
 from .markdown import render_markdown
 from .models import Review

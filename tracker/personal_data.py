@@ -3,7 +3,7 @@ by account or by an email follow made with their address."""
 
 from django.db.models import Q
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 
 from .models import Follow
 

@@ -4,7 +4,7 @@ the link in an old email still works). Both carry the follow's random token, nev
 from django.core import signing
 from django.urls import reverse
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 
 _CONFIRM_SALT = "rally.tracker.follow-confirm"
 _UNFOLLOW_SALT = "rally.tracker.unfollow"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.geography import canadian_region
 from accounts.models import ConsentRecord
 from accounts.services import consent_record, consent_row
-from config.rows import forget_reserved_ids, insert_sql, reserve_id, row_values
+from core.rows import forget_reserved_ids, insert_sql, reserve_id, row_values
 from emails.models import Category
 from emails.services import email_enqueue, email_row, email_written
 

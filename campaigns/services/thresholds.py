@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.adapters import absolute_url
 from accounts.models import GROUP_CAMPAIGN_MANAGERS, User
+from core.sites import absolute_url
 from emails.models import Category
 from emails.services import Recipient, email_bulk_enqueue
 

@@ -90,7 +90,7 @@ def test_deleting_the_account(supporter_client, supporter, with_probe_app):
 
     response = supporter_client.post(DATA_URL, {"password": PASSWORD, "confirm": "on"}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("campaigns:home")
+    assert response.redirect_chain[-1][0] == reverse("pages:home")
     assert "Your account and the personal data it held are deleted." in response.content.decode()
     assert not User.objects.filter(pk=user_id).exists()
     assert not EmailAddress.objects.filter(email=email).exists()

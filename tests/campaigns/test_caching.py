@@ -15,7 +15,7 @@ from campaigns import fragments, page_cache
 from campaigns.models import Action, Signature
 from campaigns.services import action_close, counts_fold
 from campaigns.services.counts import public_action_cache_key
-from config.process_copies import forget_process_copies
+from core.process_copies import forget_process_copies
 from tests.accounts.factories import UserFactory
 
 from .factories import SignatureFactory
@@ -244,7 +244,7 @@ def test_a_web_process_serves_a_fresh_page_from_its_memory_for_half_a_second(cli
     _kept_page(action.slug, b"<p>changed in the shared cache</p>")
     assert b"changed in the shared cache" not in Client().get(f"/act/{action.slug}/").content
     later = time.monotonic() + page_cache.LOCAL_SECONDS + 0.01
-    monkeypatch.setattr("config.process_copies.time.monotonic", lambda: later)
+    monkeypatch.setattr("core.process_copies.time.monotonic", lambda: later)
     assert Client().get(f"/act/{action.slug}/").content == b"<p>changed in the shared cache</p>"
 
 

@@ -10,7 +10,7 @@ from accounts.models import ConsentRecord
 from campaigns import selectors
 from campaigns.models import Action, Signature
 from campaigns.services import ActionChanged, signature_create
-from config import rows
+from core import rows
 from emails.models import OutboxEmail
 
 from .conftest import link_from

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from kombu.exceptions import OperationalError
 
-from config.tasks import ping, ping_cache_key
+from core.tasks import ping, ping_cache_key
 from tests.services import wait_until
 
 pytestmark = pytest.mark.services

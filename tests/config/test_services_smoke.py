@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import connection
 
-from config.tasks import ping, ping_cache_key
+from core.tasks import ping, ping_cache_key
 from tests.accounts.factories import UserFactory
 from tests.services import wait_until
 

@@ -8,8 +8,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.adapters import absolute_url
 from accounts.models import ConsentRecord, EmailPreferences
+from core.sites import absolute_url
 from emails.digests import digest_period, digests_schedule, due_zones, send_digest_batch
 from emails.models import Category, DigestRun, OutboxEmail
 from emails.policy import suppress

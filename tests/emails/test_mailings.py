@@ -316,7 +316,7 @@ def test_one_process_at_a_time_writes_a_mailing():
 
     from django.db import connections
 
-    from config.locks import exclusive
+    from core.locks import exclusive
 
     action = ActionFactory()
     SignatureFactory(action=action, opt_in=True)

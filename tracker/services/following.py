@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from accounts.adapters import absolute_url
 from accounts.models import ConsentRecord, User
 from accounts.services import consent_record
+from core.sites import absolute_url
 from emails.models import Category
 from emails.policy import unsubscribe_lift
 from emails.services import email_enqueue

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.adapters import absolute_url
+from core.sites import absolute_url
 from emails.models import Category
 from emails.services import Recipient, email_bulk_enqueue
 

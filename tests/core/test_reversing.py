@@ -1,11 +1,11 @@
-"""config.reversing gives what reverse() gives."""
+"""core.reversing gives what reverse() gives."""
 
 import pytest
 from django.urls import reverse
 from django.urls.base import set_script_prefix
 
 from campaigns.tokens import CONFIRM, signature_token
-from config.reversing import reverse_around, reverse_cached
+from core.reversing import reverse_around, reverse_cached
 
 
 @pytest.mark.parametrize("value", ["token", "a:b~c@d", "é ü", "x%2F"])

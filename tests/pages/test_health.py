@@ -10,7 +10,7 @@ def test_healthz_reports_database_and_eager_broker(client, db, settings):
 
 
 def test_healthz_is_503_when_the_database_is_down(client, db, monkeypatch):
-    from config import views
+    from pages import views
 
     monkeypatch.setattr(views, "_database_status", lambda: "error")
     response = client.get("/healthz")

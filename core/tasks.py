@@ -1,6 +1,6 @@
 """Diagnostic tasks: `ping` proves that a worker is consuming and can reach the database and cache.
 
-From a shell on any machine: `manage.py shell -c "from config.tasks import ping; ping.delay('hello')"`,
+From a shell on any machine: `manage.py shell -c "from core.tasks import ping; ping.delay('hello')"`,
 then `cache.get(ping_cache_key('hello'))` shows which worker answered and what it saw.
 """
 

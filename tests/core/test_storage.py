@@ -2,7 +2,7 @@ import json
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
-from config.storage import StaticFilesStorage
+from core.storage import StaticFilesStorage
 
 
 def test_each_static_url_is_worked_out_once_per_process(tmp_path, monkeypatch):

@@ -38,7 +38,7 @@ class RallyAdminSite(admin.AdminSite):
                 return redirect("mfa_activate_totp")
         if user.is_authenticated and not user.is_staff:
             messages.error(request, _("Your account has no access to the admin."))
-            return redirect("campaigns:home")
+            return redirect("pages:home")
         return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
 
 

@@ -1,13 +1,17 @@
-"""Project-wide views: the health check and the CSRF failure page."""
+"""Pages made from several apps: the home page (campaigns and the tracker's headline) and the
+health check (the database, the broker and the outbox)."""
 
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+
+from campaigns import fragments, selectors
+from campaigns.views import render_listing
+from emails.selectors import outbox_health
+from tracker.selectors import tracker_headline
 
 
 def _database_status() -> str:
@@ -34,8 +38,6 @@ def _broker_status() -> str:
 @never_cache
 @require_GET
 def healthz(request):
-    from emails.selectors import outbox_health
-
     database = _database_status()
     body = {
         "database": database,
@@ -45,10 +47,15 @@ def healthz(request):
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
-def favicon(request):
-    # Browsers ask for /favicon.ico whatever the page says; point them at the real one.
-    return redirect(static("favicon.svg"), permanent=True)
-
-
-def csrf_failure(request, reason=""):
-    return render(request, "403_csrf.html", status=403)
+@require_safe
+def home(request):
+    # The part below the title is the same for everyone (counts a few seconds behind at most).
+    content = fragments.cached_fragment(
+        fragments.HOME,
+        lambda: fragments.render_fragment(
+            "pages/_home_content.html",
+            {"campaigns": selectors.campaigns_live(), "tracker_headline": tracker_headline()},
+        ),
+        timeout=settings.COUNT_DELAY_SECONDS,
+    )
+    return render_listing(request, "pages/home.html", content)

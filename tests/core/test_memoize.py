@@ -4,7 +4,7 @@ from django.test import Client
 
 from tests.accounts.factories import UserFactory
 
-ENGINE = Engine(libraries={"memoize": "config.templatetags.memoize"})
+ENGINE = Engine(libraries={"memoize": "core.templatetags.memoize"})
 
 
 def test_the_content_is_rendered_once_per_combination_of_values():

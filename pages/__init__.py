@@ -1,0 +1,1 @@
+"""Pages made from several apps: the home page, the health check (docs/architecture.md)."""
