@@ -33,6 +33,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 
 # The embedded default, whatever servers the shell points at (make test-services uses those).

@@ -1,5 +1,6 @@
 """allauth adapter: every link in allauth's emails is built from SITE_URL, not the Host header."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 from uuid import uuid4
@@ -14,6 +15,15 @@ from core.sites import absolute_url
 from .models import User
 from .services import user_activity_record
 
+# How a rendered mail reaches the outbox: emails, a layer above accounts, hands it over in its
+# AppConfig.ready (docs/architecture.md), so accounts imports nothing from emails.
+_mail_sender: list[Callable[..., object]] = []
+
+
+def mail_sender_register(send: Callable[..., object]) -> None:
+    """`send(key=, to=, user=, language=, subject=, body_text=, body_html=)` writes an outbox row."""
+    _mail_sender[:] = [send]
+
 
 @dataclass(frozen=True)
 class SiteFromSettings:
@@ -27,16 +37,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """allauth's mails go through the outbox like every other email (rendered now, since the
         context holds model instances; sent by a worker after the transaction commits)."""
-        from emails.models import Category
-        from emails.services import email_enqueue
-
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         user = context.get("user")
-        email_enqueue(
+        (send,) = _mail_sender
+        send(
             key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid4().hex}",
             to=email,
-            category=Category.TRANSACTIONAL,
             user=user if getattr(user, "pk", None) else None,
             language=translation.get_language(),
             subject=message.subject,

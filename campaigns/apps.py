@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self):
+        # Imported here: these modules import models, which need the app registry ready.
+        from emails.models import Mailing
+        from emails.registry import audience_register, digest_source_register
+
+        from .audiences import SIGNERS
+        from .digests import digest_batch
+
+        # emails knows no campaign: it learns what a digest holds and whom a mailing reaches.
+        digest_source_register(digest_batch)
+        audience_register(Mailing.Audience.SIGNERS, SIGNERS)

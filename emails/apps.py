@@ -7,8 +7,20 @@ class EmailsConfig(AppConfig):
     verbose_name = _("Email")
 
     def ready(self):
+        # Imported here: these modules import models, which need the app registry ready.
+        from functools import partial
+
         from anymail.signals import tracking
 
+        from accounts.adapters import mail_sender_register
+
+        from .mailings import CAMPAIGN_UPDATE_SUBSCRIBERS
+        from .models import Category, Mailing
+        from .registry import audience_register
+        from .services import email_enqueue
         from .webhooks import tracking_event_received
 
         tracking.connect(tracking_event_received, dispatch_uid="emails.tracking_event_received")
+        # accounts sits below emails: allauth's mails reach the outbox through this.
+        mail_sender_register(partial(email_enqueue, category=Category.TRANSACTIONAL))
+        audience_register(Mailing.Audience.CAMPAIGN_UPDATES, CAMPAIGN_UPDATE_SUBSCRIBERS)

@@ -19,6 +19,7 @@ from datetime import timedelta
 from functools import lru_cache
 from uuid import uuid4
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, connection, transaction
@@ -70,14 +71,12 @@ def outbox_dispatch(*, ids: list[int] | None) -> bool:
 
 def _publish(ids: list[int] | None) -> bool:
     global _broker_down_until
-    from config.celery import app
-
     from .tasks import deliver_outbox
 
     try:
         deliver_outbox.apply_async(kwargs={"ids": ids}, retry=False)
     except Exception:
-        if app.conf.task_always_eager:
+        if current_app.conf.task_always_eager:
             # In-process delivery: the error is a bug to see, not a broker outage. The rows stay
             # queued (or were marked by the run), so the sweeper still gets them out.
             logger.exception("In-process delivery of outbox rows %s failed", ids)
@@ -91,14 +90,12 @@ def _publish(ids: list[int] | None) -> bool:
 
 def _pending_deliveries() -> int | None:
     """Delivery tasks waiting in the broker's queue (0 in-process; None if the broker is down)."""
-    from config.celery import app
-
-    if app.conf.task_always_eager:
+    if current_app.conf.task_always_eager:
         return 0
     from kombu.exceptions import ChannelError
 
     try:
-        with app.connection_for_read() as broker:
+        with current_app.connection_for_read() as broker:
             try:
                 return broker.default_channel.queue_declare(queue="emails", passive=True).message_count
             except ChannelError:  # the queue does not exist until something is published to it

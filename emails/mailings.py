@@ -15,13 +15,16 @@ import markdown as markdown_lib
 import nh3
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from core.locks import exclusive
 from core.sites import absolute_url
 
+from . import registry
 from .models import Category, Mailing, OutboxEmail, Suppression
 from .rendering import one_line, safe_mailbox
 from .services import Recipient, email_bulk_enqueue, email_enqueue
@@ -106,75 +109,37 @@ def _default_action_link(mailing: Mailing) -> str:
     return absolute_url(action.get_absolute_url() if action else "/")
 
 
+def _audience(mailing: Mailing) -> registry.Audience:
+    return registry.audiences[mailing.audience]
+
+
 def mailing_category(mailing: Mailing) -> str:
-    return Category.TRACKER_UPDATES if mailing.audience == Mailing.Audience.FOLLOWERS else Category.CAMPAIGN_UPDATES
+    return _audience(mailing).category
 
 
 def mailing_audience(mailing: Mailing) -> QuerySet:
     """The members the mailing goes to (signatures, follows or users), one per address."""
-    from accounts.models import User
-    from campaigns.models import Signature
-    from tracker.models import Follow
-
-    if mailing.audience == Mailing.Audience.SIGNERS:
-        signatures = Signature.objects.filter(
-            action__in=mailing.actions.all(),
-            opt_in=True,
-            status=Signature.Status.CONFIRMED,
-            erased_at__isnull=True,
-        )
-        if mailing.country:
-            signatures = signatures.filter(country=mailing.country)
-        if mailing.region:
-            signatures = signatures.filter(region=mailing.region)
-        if mailing.language:
-            signatures = signatures.filter(language=mailing.language)
-        # One email per mailbox, even for someone who signed several of the chosen actions.
-        first = signatures.values("email_normalised").annotate(first=Min("pk")).values("first")
-        return Signature.objects.filter(pk__in=Subquery(first)).select_related("action", "user")
-    if mailing.audience == Mailing.Audience.FOLLOWERS:
-        follows = Follow.objects.confirmed().filter(review_id=mailing.review_id).select_related("user")
-        if mailing.country:
-            follows = follows.filter(user__country=mailing.country)
-        if mailing.region:
-            follows = follows.filter(user__region=mailing.region)
-        if mailing.language:
-            follows = follows.filter(
-                Q(user__language=mailing.language) | Q(user__isnull=True, language=mailing.language)
-            )
-        return follows
-    users = User.objects.filter(is_active=True, email_preferences__campaign_updates=True)
-    if mailing.country:
-        users = users.filter(country=mailing.country)
-    if mailing.region:
-        users = users.filter(region=mailing.region)
-    if mailing.language:
-        users = users.filter(language=mailing.language)
-    return users
+    return _audience(mailing).members(mailing)
 
 
 def audience_size(mailing: Mailing) -> int:
     return mailing_audience(mailing).count()
 
 
-def _member_recipient(mailing: Mailing):
-    if mailing.audience == Mailing.Audience.SIGNERS:
-        return lambda signature: Recipient(email=signature.email, user=signature.user, language=signature.language)
-    if mailing.audience == Mailing.Audience.FOLLOWERS:
-        return lambda follow: Recipient(
-            email=follow.user.email if follow.user else follow.email,
-            user=follow.user,
-            language=follow.user.language if follow.user else follow.language,
-        )
-    return lambda user: Recipient(email=user.email, user=user, language=user.language)
+def campaign_update_subscribers(mailing: Mailing) -> QuerySet:
+    """Every active supporter who opted in to campaign updates (their preference is checked again
+    when each email is written)."""
+    return registry.narrowed(User.objects.filter(is_active=True, email_preferences__campaign_updates=True), mailing)
 
 
-def _member_name_and_link(mailing: Mailing, member, default_link: str) -> tuple[str, str]:
-    if mailing.audience == Mailing.Audience.SIGNERS:
-        return member.first_name, absolute_url(member.action.get_absolute_url())
-    if mailing.audience == Mailing.Audience.FOLLOWERS:
-        return (member.user.first_name if member.user else ""), default_link
-    return member.first_name, default_link
+# Registered in EmailsConfig.ready beside the audiences campaigns and tracker register.
+CAMPAIGN_UPDATE_SUBSCRIBERS = registry.Audience(
+    members=campaign_update_subscribers,
+    recipient=lambda user: Recipient(email=user.email, user=user, language=user.language),
+    name_and_link=lambda user, default_link: (user.first_name, default_link),
+    category=Category.CAMPAIGN_UPDATES,
+    consent_checked=False,
+)
 
 
 def _from_email(mailing: Mailing) -> str:
@@ -250,19 +215,18 @@ def mailing_deliver(*, mailing_id: int) -> int:
     mailing "sending", and the next sweep writes only what is missing, then marks it sent. One
     process at a time works on a mailing (the others return at once).
     """
-    from core.locks import exclusive
-
     with exclusive("emails.mailing", mailing_id) as mine:
         mailing = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).first() if mine else None
         if mailing is None:
             return 0
+        audience = _audience(mailing)
         default_link = _default_action_link(mailing)
         html = render_html(mailing.body)
         text = render_text(html)
         subject = _with_sentinels(mailing.subject)
 
         def build(member):
-            first_name, link = _member_name_and_link(mailing, member, default_link)
+            first_name, link = audience.name_and_link(member, default_link)
             return {
                 "subject": personalise(subject, first_name=first_name, action_link=link, html=False),
                 "html": personalise(html, first_name=first_name, action_link=link, html=True),
@@ -270,13 +234,13 @@ def mailing_deliver(*, mailing_id: int) -> int:
             }
 
         written = email_bulk_enqueue(
-            audience=mailing_audience(mailing),
+            audience=audience.members(mailing),
             key_prefix=f"mailing:{mailing.pk}",
-            category=mailing_category(mailing),
+            category=audience.category,
             template="",  # each recipient's content is finished here: sent as it is
             build=build,
-            recipient=_member_recipient(mailing),
-            consent_checked=mailing.audience != Mailing.Audience.CAMPAIGN_UPDATES,
+            recipient=audience.recipient,
+            consent_checked=audience.consent_checked,
             from_email=_from_email(mailing),
         )
         Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(

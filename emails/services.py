@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -123,9 +124,7 @@ def outbox_dispatch_soon() -> None:
 
 def _in_process() -> bool:
     """Tasks run in this process (no broker): each row is sent at its own commit, nothing to share."""
-    from config.celery import app
-
-    return bool(app.conf.task_always_eager)
+    return bool(current_app.conf.task_always_eager)
 
 
 def _dispatch_on_commit(ids: list[int]) -> None:
