@@ -282,7 +282,8 @@ def gunicorn(env: dict, *, workers: int = 4, threads: int = 4, extra_args: tuple
     log_path = Path(env["RALLY_VAR_DIR"]) / f"gunicorn-{port}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
+            + ["--bind", f"127.0.0.1:{port}"]
             + ["--workers", str(workers), "--worker-class", WORKER_CLASS, "--threads", str(threads)]
             + ["--log-level", "warning", *extra_args],
             cwd=BASE_DIR,

@@ -20,6 +20,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.reversing import at_site_root
+
 # A form's HTML changes only with its action (whose updated_at is its version) or a deploy.
 FORM_FRAGMENT_SECONDS = 300
 # What `{% csrf_token %}` would leave in a fragment rendered for everyone: a visitor's token must
@@ -77,6 +79,9 @@ def action_version(action) -> str:
 
 
 def _cached_parts(name: str, render: Callable[[], str], *, timeout: int, version: str) -> tuple[str, ...]:
+    if not at_site_root():
+        # Its links would carry another prefix: neither taken from nor put in the cache.
+        return tuple(str(render()).split(CSRF_SLOT))
     key = fragment_key(name, get_language())
     cached = cache.get(key)
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == version and isinstance(cached[1], tuple):

@@ -42,6 +42,7 @@ from django.utils import translation
 from django.utils.translation import get_language_from_request
 
 from core.process_copies import ProcessCopies
+from core.reversing import at_site_root
 
 # /act/<slug>/ only: confirm and withdraw links have a second segment, as do the embed and the
 # signature list (which are not cached whole).
@@ -124,7 +125,7 @@ def shared_page_visitor(request) -> bool:
 def _shareable_request(request) -> str | None:
     """The page's name (an action's slug, or one of LISTING_PAGES) when the request may be
     answered with a shared page, else None."""
-    if request.method != "GET" or not stateless_visitor(request):
+    if request.method != "GET" or not stateless_visitor(request) or not at_site_root(request):
         return None
     listing = LISTING_PAGES.get(request.path_info)
     if listing is not None:
@@ -206,7 +207,7 @@ class SigningLaneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "POST" or not stateless_visitor(request):
+        if request.method != "POST" or not stateless_visitor(request) or not at_site_root(request):
             return self.get_response(request)
         match = _ACTION_PAGE.match(request.path_info)
         if match is None:

@@ -289,6 +289,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Proxies: only the last TRUSTED_PROXY_COUNT hops of X-Forwarded-For are believed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Rally is served at the root. Without this, Django takes the prefix of every link from the
+# server's SCRIPT_NAME, which a client can set (a header gunicorn may pass on), and pages and links
+# kept for every visitor would carry it (see core.reversing.at_site_root).
+FORCE_SCRIPT_NAME = "/"
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False

@@ -11,14 +11,25 @@ from django.utils.http import RFC3986_SUBDELIMS
 _SLOT = "rally-reversing-slot"
 
 
+def at_site_root(request=None) -> bool:
+    """Whether links made now (and the request's own path, if given) start at "/", where Rally is
+    served (settings.FORCE_SCRIPT_NAME).
+
+    Anything kept for later visitors (memoised links, cached pages and fragments) is kept only
+    then: a page built under another prefix, however it came about, must never be served again."""
+    return get_script_prefix() == "/" and (request is None or request.path == request.path_info)
+
+
 @lru_cache(maxsize=1024)
-def _reversed(viewname: str, args: tuple, urlconf, prefix: str) -> str:
+def _reversed(viewname: str, args: tuple, urlconf) -> str:
     return reverse(viewname, args=list(args), urlconf=urlconf)
 
 
 def reverse_cached(viewname: str, *args) -> str:
     """reverse(viewname, args=args), remembered: for values there are few of (slugs, ids)."""
-    return _reversed(viewname, args, get_urlconf(), get_script_prefix())
+    if not at_site_root():
+        return reverse(viewname, args=list(args))
+    return _reversed(viewname, args, get_urlconf())
 
 
 def reverse_around(viewname: str, value: str) -> str:

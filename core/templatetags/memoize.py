@@ -11,6 +11,8 @@ small and nothing a visitor sends or owns can become a key or get into the memo.
 from django import template
 from django.template.loader_tags import BlockNode
 
+from core.reversing import at_site_root
+
 register = template.Library()
 
 MAX_KEY_TEXT = 16
@@ -32,6 +34,9 @@ class MemoizeNode(template.Node):
         for part in key:
             if not (part is None or isinstance(part, bool) or (isinstance(part, str) and len(part) <= MAX_KEY_TEXT)):
                 raise template.TemplateSyntaxError(f"memoize: {part!r} is not a short text, a boolean or None")
+        if not at_site_root():
+            # Its links would carry another prefix: rendered for this request alone.
+            return self.nodelist.render(context)
         try:
             return self.memo[key]
         except KeyError:
