@@ -21,6 +21,8 @@ from django.core.cache import cache, caches
 from django.utils.crypto import salted_hmac
 from django_redis.cache import RedisCache
 
+from core.middleware import rate_limit_client
+
 from .addresses import email_domain
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -223,13 +225,8 @@ def signing_verdict(*, ip_address: str, email: str, honeypot: str = "", check_li
     if not check_limits or _in(address, rules.allowed_networks):
         return ""
     # Every limit is counted even when an earlier one tripped, so a sustained flood stays visible.
-    tripped = _tripped_limits(rules.limits, ip_hash(ip_address))
+    # Counted per network for IPv6 (core.middleware.rate_limit_client), per address for IPv4.
+    tripped = _tripped_limits(rules.limits, ip_hash(rate_limit_client(ip_address)))
     if tripped:
         return f"{tripped[0]} limit"
     return ""
-
-
-def client_ip(request) -> str:
-    """The client's address (TrustedProxyMiddleware already resolved proxies), or "" if unusable."""
-    address = _parse_ip(request.META.get("REMOTE_ADDR", ""))
-    return str(address) if address is not None else ""

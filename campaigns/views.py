@@ -15,12 +15,12 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.middleware import client_address
 from core.origins import posted_from
 from core.sites import absolute_url
 from core.views import csrf_failure
 
 from . import fragments, page_cache, selectors
-from .abuse import client_ip
 from .forms import SignatureForm
 from .models import Action, Signature
 from .panels import action_context, panel_context
@@ -172,7 +172,7 @@ def _take_signature(request, action: Action, form: SignatureForm, *, user, actio
         action=action,
         **form.signature_details(),
         user=user,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         honeypot=form.cleaned_data["website"],
         language=get_language(),
         source_url=absolute_url(action.get_absolute_url()),

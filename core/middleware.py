@@ -27,3 +27,30 @@ class TrustedProxyMiddleware:
                 except ValueError:
                     pass
         return self.get_response(request)
+
+
+def client_address(request) -> str:
+    """The client's address (TrustedProxyMiddleware already resolved proxies), or "" if unusable."""
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return ""
+
+
+# A host on IPv6 is given a whole /64 (RFC 6177) and may use any of its 2^64 addresses: limits
+# counted per address would never stop it. allauth's limits count the same way
+# (ALLAUTH_RATE_LIMIT_IPV6_PREFIX).
+IPV6_LIMIT_PREFIX = 64
+
+
+def rate_limit_client(address: str) -> str:
+    """What a limit per client counts under: an IPv4 address itself, an IPv6 address's /64."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, IPV6_LIMIT_PREFIX), strict=False))
+    return str(parsed)

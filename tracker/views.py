@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.consent import WORDING
 from accounts.models import ConsentRecord
 from campaigns.panels import action_context
+from core.middleware import client_address, rate_limit_client
 
 from . import selectors
 from .forms import AccountFollowForm, EmailFollowForm, TimelineFilterForm
@@ -144,7 +145,7 @@ def development_preview(request, slug, pk):
 
 
 def _client_over_follow_limit(request) -> bool:
-    key = f"tracker:follow-requests:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"tracker:follow-requests:{rate_limit_client(client_address(request))}"
     cache.add(key, 0, timeout=3600)
     try:
         return cache.incr(key) > FOLLOW_REQUESTS_PER_HOUR

@@ -129,3 +129,14 @@ def test_limits_fail_open_when_the_cache_is_down(monkeypatch, settings):
     monkeypatch.setattr(backend, "add", lambda *args, **kwargs: False)
     monkeypatch.setattr(backend, "incr", lambda *args, **kwargs: None)
     assert [signing_verdict(ip_address="192.0.2.1", email="a@example.org") for _ in range(3)] == ["", "", ""]
+
+
+def test_ipv6_addresses_in_one_64_count_as_one_network(action, settings):
+    settings.SIGNING_BURST_LIMIT = 3
+    one_network = [f"2001:db8:1:2::{n:x}" for n in range(1, 6)]
+    verdicts = [signing_verdict(ip_address=address, email=f"v{n}@example.org") for n, address in enumerate(one_network)]
+    assert verdicts == ["", "", "", "burst limit", "burst limit"]
+    # The next /64 is another network; IPv4 addresses still count one by one.
+    assert signing_verdict(ip_address="2001:db8:1:3::1", email="w@example.org") == ""
+    ipv4 = [signing_verdict(ip_address=f"203.0.113.{n}", email="x@example.org") for n in range(1, 6)]
+    assert ipv4 == [""] * 5

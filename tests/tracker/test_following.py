@@ -234,3 +234,16 @@ def test_the_follow_form_offers_immediate_news_by_default(client, review):
     immediate = re.search(r'<input[^>]*value="immediate"[^>]*>', page).group(0)
     digest = re.search(r'<input[^>]*value="digest"[^>]*>', page).group(0)
     assert "checked" in immediate and "checked" not in digest
+
+
+def test_follow_requests_from_one_ipv6_64_are_limited_together(client, review, monkeypatch):
+    from tracker import views
+
+    monkeypatch.setattr(views, "FOLLOW_REQUESTS_PER_HOUR", 2)
+    url = reverse("tracker:follow", args=[review.slug])
+    posts = [
+        client.post(url, {"email": f"{n}@example.org"}, REMOTE_ADDR=f"2001:db8:5:6::{n + 1:x}").status_code
+        for n in range(3)
+    ]
+    assert posts == [302, 302, 429]
+    assert client.post(url, {"email": "d@example.org"}, REMOTE_ADDR="2001:db8:5:7::1").status_code == 302
