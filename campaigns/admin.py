@@ -10,7 +10,6 @@ audit log. Everything personal is gated on the group itself, not only on a permi
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -28,10 +27,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.geography import CANADIAN_REGIONS
 from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
-from campaigns.fragments import forget_action_fragments
-from core.admin import ReadOnlyAdminMixin
+from core.admin import ChangesPublicPagesMixin, ReadOnlyAdminMixin
 
-from . import selectors, staff_selectors
+from . import invalidation, selectors, staff_selectors
 from .models import (
     Action,
     AuditEntry,
@@ -182,24 +180,8 @@ class ActionInline(LabelledDateTimesMixin, admin.StackedInline):
     ]
 
 
-def _forget_pages_on_commit(slugs: list[str]) -> None:
-    """An edit in the admin reaches anonymous visitors at once: their cached copy of the action,
-    their shared page and the listings go once the edit is committed (until then they would be
-    cached again as they were)."""
-    from campaigns.fragments import forget_listings
-    from campaigns.page_cache import forget_action_pages
-    from campaigns.services.counts import public_action_cache_key
-
-    def forget():
-        cache.delete_many([public_action_cache_key(slug) for slug in slugs])
-        forget_action_pages(slugs)
-        forget_listings()
-
-    transaction.on_commit(forget)
-
-
 @admin.register(Campaign)
-class CampaignAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
+class CampaignAdmin(ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.ModelAdmin):
     form = CampaignAdminForm
     list_display = ["title", "status", "scheduled", "featured", "position", "published_at"]
     list_filter = ["status", "featured"]
@@ -212,9 +194,9 @@ class CampaignAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     actions = ["publish_campaigns", "close_campaigns", "archive_campaigns"]
     change_form_template = "admin/campaigns/campaign/change_form.html"
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _forget_pages_on_commit(list(form.instance.actions.values_list("slug", flat=True)))
+    def pages_changed(self, campaigns, *, initial):
+        actions = list(Action.objects.filter(campaign__in=[c.pk for c in campaigns]).values_list("pk", "slug"))
+        invalidation.action_changed(action_ids=[pk for pk, _slug in actions], slugs=[slug for _pk, slug in actions])
 
     @admin.display(description=_("scheduled for"), ordering="publish_at")
     def scheduled(self, obj):
@@ -329,7 +311,7 @@ class ThresholdInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
+class ActionAdmin(ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.ModelAdmin):
     form = ActionAdminForm
     list_display = ["title", "campaign", "kind", "status", "goal", "count", "closes_at", "closed_at", "staff_page"]
     list_filter = ["status", "kind", "campaign"]
@@ -341,11 +323,10 @@ class ActionAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     inlines = [ThresholdInline]
     change_form_template = "admin/campaigns/action/change_form.html"
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def pages_changed(self, actions, *, initial):
         # The old slug too: its page must not outlive a rename.
-        slugs = {form.instance.slug, *([form.initial["slug"]] if form.initial.get("slug") else [])}
-        _forget_pages_on_commit(sorted(slugs))
+        slugs = [action.slug for action in actions] + ([initial["slug"]] if initial.get("slug") else [])
+        invalidation.action_changed(action_ids=[action.pk for action in actions], slugs=slugs)
 
     def get_fieldsets(self, request, obj=None):
         letters = {"fields": [("letter_target", "letter_subject"), "letter_template"]}
@@ -492,22 +473,11 @@ class RaiseGoalForm(forms.Form):
 # Thresholds and responses --------------------------------------------------------------------
 
 
-class ShownOnActionPageMixin:
-    """Thresholds and responses show on the action page, which anonymous visitors get from cached
-    fragments: saving or deleting one forgets that action's fragments at once."""
+class ShownOnActionPageMixin(ChangesPublicPagesMixin):
+    """Thresholds and responses show on their action's page."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        forget_action_fragments([obj.action_id])
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        forget_action_fragments([obj.action_id])
-
-    def delete_queryset(self, request, queryset):
-        action_ids = list(queryset.values_list("action_id", flat=True).distinct())
-        super().delete_queryset(request, queryset)
-        forget_action_fragments(action_ids)
+    def pages_changed(self, objects, *, initial):
+        invalidation.action_changed(action_ids={obj.action_id for obj in objects})
 
 
 @admin.register(Threshold)

@@ -7,8 +7,9 @@ their session) can get into one and be served to the next. A fragment holding a 
 with a slot where the CSRF token goes, and each visitor's own token is put in the slot.
 
 Fragments showing counts or recent supporters live COUNT_DELAY_SECONDS at most, and a fold forgets
-them at once. Fragments of one action carry the updated_at of the action they were rendered from,
-so they never outlive the (briefly cached) action as pages read it.
+them at once (campaigns.invalidation). Fragments of one action carry the updated_at of the action
+they were rendered from, so they never outlive the (briefly cached) action as pages read it. Their
+keys carry the release (RELEASE_ID), so a deploy never serves the previous release's HTML.
 """
 
 from collections.abc import Callable
@@ -34,7 +35,7 @@ CAMPAIGN_LIST = "campaign-list"
 
 
 def fragment_key(name: str, language: str) -> str:
-    return f"campaigns:fragment:{name}:{language}"
+    return f"campaigns:fragment:{settings.RELEASE_ID}:{name}:{language}"
 
 
 def action_page_name(action_id: int) -> str:
@@ -103,35 +104,8 @@ def cached_fragment(name: str, render: Callable[[], str], *, timeout: int, versi
 
 
 def forget_fragments(names: list[str]) -> None:
-    """Drops these fragments in every language."""
+    """Drops these fragments in every language (campaigns.invalidation calls this on commit)."""
     cache.delete_many([fragment_key(name, code) for name in names for code, _label in settings.LANGUAGES])
-
-
-def forget_action_fragments(action_ids: list[int], *, keep_stale: bool = True) -> None:
-    """Forgets every fragment and cached whole page that shows these actions' counts or recent
-    supporters (after a fold). A whole page is rendered again by the next visitor while the others
-    are briefly served the one they had, unless keep_stale=False (a supporter's data was erased)."""
-    from .models import Action
-    from .page_cache import forget_action_pages
-
-    names = []
-    for action_id in action_ids:
-        names += [action_page_name(action_id), action_ask_name(action_id)]
-        names += [confirm_page_name(action_id, outcome) for outcome in CONFIRM_OUTCOMES]
-    forget_fragments(names)
-    # The whole pages are cached by slug, which is what a request has in hand.
-    slugs = list(Action.objects.filter(pk__in=action_ids).values_list("slug", flat=True))
-    forget_action_pages(slugs, keep_stale=keep_stale)
-    forget_listings()
-
-
-def forget_listings() -> None:
-    """The home page and the campaign list, fragments and whole pages: they show every live
-    campaign and action, with their counts."""
-    from .page_cache import forget_listing_pages
-
-    forget_fragments([HOME, CAMPAIGN_LIST])
-    forget_listing_pages()
 
 
 def render_fragment(template: str, context: dict) -> str:

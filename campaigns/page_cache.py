@@ -17,8 +17,9 @@ What makes a page shareable:
   campaigns.views.action_detail), and the language switcher likewise (accounts.views.language_set).
 
 The page shows the count and the recent supporters, so it is fresh for COUNT_DELAY_SECONDS at
-most, and everything that forgets an action's fragments (a fold, closing it, a staff edit of what
-the page shows, erasing a supporter) forgets its pages too.
+most, and every change that alters it (a fold, closing or publishing, a staff edit of what the page
+shows, erasing a supporter) forgets it once committed, through campaigns.invalidation. Its key
+carries the release (RELEASE_ID), so a deploy never serves the previous release's page.
 
 Renewing a page is one request's work, not everyone's: the page is kept (PAGE_KEPT_SECONDS) beside
 a short-lived "fresh" marker. When the marker is gone (expired or forgotten), the first request to
@@ -76,29 +77,25 @@ _local_pages = ProcessCopies(seconds=LOCAL_SECONDS)
 LISTING_PAGES = {"/": "/home", "/campaigns/": "/campaigns"}
 
 
-def forget_listing_pages() -> None:
-    """The home page and the campaign list show every action's count: a fold renews them."""
-    forget_action_pages(list(LISTING_PAGES.values()))
+def page_key(name: str, language: str) -> str:
+    return f"campaigns:page:{settings.RELEASE_ID}:{name}:{language}"
 
 
-def page_key(slug: str, language: str) -> str:
-    return f"campaigns:page:{slug}:{language}"
+def fresh_key(name: str, language: str) -> str:
+    return f"campaigns:page-fresh:{settings.RELEASE_ID}:{name}:{language}"
 
 
-def fresh_key(slug: str, language: str) -> str:
-    return f"campaigns:page-fresh:{slug}:{language}"
-
-
-def forget_action_pages(slugs: list[str], *, keep_stale: bool = True) -> None:
-    """Makes the cached pages of these actions, in every language, be rendered again by the next
-    request; with keep_stale=False, nobody is served them again either."""
+def forget_pages(names: list[str], *, keep_stale: bool = True) -> None:
+    """Makes these cached pages (actions' slugs or LISTING_PAGES' names), in every language, be
+    rendered again by the next request; with keep_stale=False, nobody is served them again either.
+    Only campaigns.invalidation calls this, once the change is committed."""
     languages = [code for code, _label in settings.LANGUAGES]
-    keys = [fresh_key(slug, code) for slug in slugs for code in languages]
+    keys = [fresh_key(name, code) for name in names for code in languages]
     if not keep_stale:
-        keys += [page_key(slug, code) for slug in slugs for code in languages]
-    for slug in slugs:
+        keys += [page_key(name, code) for name in names for code in languages]
+    for name in names:
         for code in languages:
-            _local_pages.forget(page_key(slug, code))
+            _local_pages.forget(page_key(name, code))
     if keys:
         cache.delete_many(keys)
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 from core.sites import absolute_url
 from emails.models import OutboxEmail
 
+from . import invalidation
 from .addresses import erased_placeholder
-from .fragments import forget_action_fragments
 from .models import Letter, Signature
 from .selectors import signatures_of
 from .services.letters import letter_copy_key, letter_key
@@ -98,6 +98,5 @@ def erase(user) -> dict:
         anonymised += 1
     if action_ids:
         # The pages' cached recent supporters may show the name: they go now, not in a few seconds.
-        erased_from = sorted(action_ids)
-        transaction.on_commit(lambda: forget_action_fragments(erased_from, keep_stale=False))
+        invalidation.supporter_erased(action_ids=sorted(action_ids))
     return {"signatures_anonymised": anonymised, "signatures_deleted": deleted}

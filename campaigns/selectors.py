@@ -18,8 +18,8 @@ from accounts.geography import CANADIAN_REGIONS, region_name
 from core.process_copies import ProcessCopies
 
 from .addresses import normalise_email
+from .cache_keys import breakdown_cache_key, count_cache_key, public_action_cache_key
 from .models import Action, ActionCount, Campaign, CountHistory, RegionCount, Signature
-from .services.counts import breakdown_cache_key, count_cache_key, public_action_cache_key
 from .tokens import signature_token_read
 
 SIGNATURES_PER_PAGE = 50

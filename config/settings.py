@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from config.release import code_release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -175,6 +177,11 @@ if REDIS_URL:
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rally"}}
+
+# The release this process runs: part of the key of every page, fragment and copy of an action in
+# the cache, so a deploy never serves the previous release's HTML (docs/operations.md). Set it to
+# the deployed commit; unset, it is the code's version and a digest of its source.
+RELEASE_ID = env.str("RELEASE_ID", default="") or code_release(BASE_DIR)
 
 # Celery
 CELERY_BROKER_URL = REDIS_URL or "memory://"

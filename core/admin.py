@@ -53,3 +53,24 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ChangesPublicPagesMixin:
+    """For records that public pages show, which anonymous visitors get from the cache: after a
+    save or a delete, the ModelAdmin's `pages_changed(objects, initial=...)` names the change to
+    campaigns.invalidation, which forgets those pages once the admin's transaction commits.
+    `initial` is the form's initial data on a save (a renamed slug), else empty. (Admin actions
+    call services, which name their own changes.)"""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.pages_changed([form.instance], initial=form.initial)
+
+    def delete_model(self, request, obj):
+        # Named before the rows go: a deleted row can no longer be looked up.
+        self.pages_changed([obj], initial={})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.pages_changed(list(queryset), initial={})
+        super().delete_queryset(request, queryset)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import may_see_supporter_data
-from core.admin import ReadOnlyAdminMixin
+from campaigns import invalidation
+from core.admin import ChangesPublicPagesMixin, ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -35,6 +36,14 @@ from .models import (
     Statement,
     editor_display_name,
 )
+
+
+class ShownOnHomePageMixin(ChangesPublicPagesMixin):
+    """Reviews, their factors and developments make the tracker's headline on the home page."""
+
+    def pages_changed(self, objects, *, initial):
+        invalidation.tracker_changed()
+
 
 SOURCE_REQUIRED_MESSAGE = _("Cite at least one source: every claim on the tracker is sourced.")
 
@@ -212,7 +221,7 @@ class ReviewForm(forms.ModelForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
     form = ReviewForm
     list_display = ["title", "country_name", "status", "status_changed_on", "published_at", "follower_count"]
     list_filter = ["status"]
@@ -305,7 +314,7 @@ class AssessmentHistoryInline(admin.TabularInline):
 
 
 @admin.register(Factor)
-class FactorAdmin(admin.ModelAdmin):
+class FactorAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
     form = FactorForm
     list_display = ["__str__", "review", "assessment", "assessed_at"]
     list_filter = ["review", "assessment"]
@@ -354,7 +363,7 @@ class DevelopmentForm(forms.ModelForm):
 
 
 @admin.register(Development)
-class DevelopmentAdmin(FactorChoicesMixin, admin.ModelAdmin):
+class DevelopmentAdmin(ShownOnHomePageMixin, FactorChoicesMixin, admin.ModelAdmin):
     form = DevelopmentForm
     list_display = ["title", "review", "kind", "occurred_on", "state", "published_at", "notified_at"]
     list_filter = ["review", "state", "kind"]

@@ -1,12 +1,11 @@
 """Opening and closing actions."""
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from .. import invalidation
 from ..models import Action
-from ..page_cache import forget_action_pages
-from .counts import fold_soon, public_action_cache_key
+from .counts import fold_soon
 
 
 def action_close(*, action: Action, closed_at=None) -> bool:
@@ -20,9 +19,7 @@ def action_close(*, action: Action, closed_at=None) -> bool:
         action.status = Action.Status.CLOSED
         action.closed_at = closed_at
         # The page stops showing the form at once, not when its cached copy expires.
-        slug = action.slug
-        transaction.on_commit(lambda: cache.delete(public_action_cache_key(slug)))
-        transaction.on_commit(lambda: forget_action_pages([slug]))
+        invalidation.action_changed(action_ids=[action.pk])
         # The final count should be final soon, not at the next periodic fold.
         action_id = action.pk
         transaction.on_commit(lambda: fold_soon(action_id=action_id))

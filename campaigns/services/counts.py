@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..fragments import forget_action_fragments
+from .. import invalidation
 from ..models import Action, ActionCount, CountDelta, CountHistory, RegionCount, Signature
 from .thresholds import thresholds_check
 
@@ -30,18 +30,6 @@ FOLD_BATCH_SIZE = 2000
 FOLD_MAX_BATCHES = 50
 # Statements stay well under SQLite's bound-parameter limit.
 _CHUNK = 500
-
-
-def count_cache_key(action_id: int) -> str:
-    return f"campaigns:count:{action_id}"
-
-
-def breakdown_cache_key(action_id: int) -> str:
-    return f"campaigns:breakdown:{action_id}"
-
-
-def public_action_cache_key(slug: str) -> str:
-    return f"campaigns:public-action:{slug}"
 
 
 def fold_pending_key(action_id: int) -> str:
@@ -93,12 +81,6 @@ def _write_history(action_ids: list[int], now) -> None:
     )
 
 
-def _forget_cached(action_ids: list[int]) -> None:
-    cache.delete_many([count_cache_key(a) for a in action_ids] + [breakdown_cache_key(a) for a in action_ids])
-    # The pages' cached fragments show these counts (and the recent supporters) too.
-    forget_action_fragments(action_ids)
-
-
 @transaction.atomic
 def _fold_batch(*, action_ids: list[int] | None, batch_size: int) -> int:
     pending = CountDelta.objects.order_by("pk")
@@ -138,7 +120,7 @@ def _fold_batch(*, action_ids: list[int] | None, batch_size: int) -> int:
         CountDelta.objects.filter(pk__in=chunk).delete()
     _write_history(touched, now)
     thresholds_check(action_ids=[a for a in touched if by_action[a] > 0], now=now)
-    transaction.on_commit(lambda: _forget_cached(touched))
+    invalidation.counts_changed(action_ids=touched)
     return len(rows)
 
 
@@ -214,7 +196,7 @@ def _reconcile_action(action_id: int) -> list[dict]:
         if expected_total > stored_total:
             thresholds_check(action_ids=[action_id])
     if corrections:
-        transaction.on_commit(lambda: _forget_cached([action_id]))
+        invalidation.counts_changed(action_ids=[action_id])
     return corrections
 
 

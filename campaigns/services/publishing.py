@@ -4,6 +4,7 @@ archived. Publishing also opens the campaign's draft actions."""
 from django.db import transaction
 from django.utils import timezone
 
+from .. import invalidation
 from ..models import Action, AuditEntry, Campaign
 from .actions import action_close
 from .audit import audit_record
@@ -27,6 +28,7 @@ def campaign_publish(*, campaign: Campaign, user=None, now=None) -> bool:
             kind=AuditEntry.Kind.PUBLISH,
             detail=f"{campaign.title} (+{opened} actions)" + ("" if user else " — scheduled"),
         )
+        invalidation.campaign_changed(campaign_ids=[campaign.pk])
     campaign.status = Campaign.Status.LIVE
     campaign.published_at = now
     return True
@@ -65,6 +67,7 @@ def campaign_archive(*, campaign: Campaign, user=None) -> bool:
         )
         if changed:
             audit_record(user=user, kind=AuditEntry.Kind.ARCHIVE, detail=campaign.title)
+            invalidation.campaign_changed(campaign_ids=[campaign.pk])
     if changed:
         campaign.status = Campaign.Status.ARCHIVED
     return bool(changed)

@@ -11,6 +11,7 @@ from core.sites import absolute_url
 from emails.models import Category
 from emails.services import Recipient, email_bulk_enqueue
 
+from .. import invalidation
 from ..models import Action, ActionCount, AuditEntry, Signature, Threshold
 from .audit import audit_record
 
@@ -130,4 +131,5 @@ def action_raise_goal(*, action: Action, goal: int, user=None) -> None:
         previous = action.goal
         Action.objects.filter(pk=action.pk).update(goal=goal, updated_at=timezone.now())
         action.goal = goal
+        invalidation.action_changed(action_ids=[action.pk])
         audit_record(user=user, kind=AuditEntry.Kind.GOAL, action=action, detail=f"{previous or '-'} → {goal}")

@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from campaigns import fragments, page_cache
+from campaigns.cache_keys import public_action_cache_key
 from campaigns.models import Action, Signature
 from campaigns.services import action_close, counts_fold
-from campaigns.services.counts import public_action_cache_key
 from core.process_copies import forget_process_copies
 from tests.accounts.factories import UserFactory
 
@@ -186,7 +186,7 @@ def test_an_edited_action_shows_its_new_text_once_its_cached_copy_is_gone(client
     action.save()
     # What COUNT_DELAY_SECONDS does on its own:
     cache.delete(public_action_cache_key(action.slug))
-    page_cache.forget_action_pages([action.slug])
+    page_cache.forget_pages([action.slug])
     html = client.get(f"/act/{action.slug}/").content.decode()
     assert "<strong>new</strong>" in html and 'name="country"' not in html
 
@@ -203,7 +203,7 @@ def test_a_stale_page_is_rendered_again_by_one_visitor_while_the_others_get_the_
 ):
     client.get(f"/act/{action.slug}/")
     _kept_page(action.slug, b"<p>the kept page</p>")
-    page_cache.forget_action_pages([action.slug])  # what a fold does: the page is no longer fresh
+    page_cache.forget_pages([action.slug])  # what a fold does: the page is no longer fresh
     forget_process_copies()
     # Another web process noticed first and is rendering it now (it took the fresh marker).
     assert cache.add(page_cache.fresh_key(action.slug, "en"), True, 5)
@@ -222,7 +222,7 @@ def test_a_page_taken_down_is_not_served_from_what_was_kept(client, action):
     action.campaign.status = action.campaign.Status.DRAFT
     action.campaign.save()
     cache.delete(public_action_cache_key(action.slug))
-    page_cache.forget_action_pages([action.slug])
+    page_cache.forget_pages([action.slug])
     assert Client().get(f"/act/{action.slug}/").status_code == 404
     # Even a visitor who would have been served the kept page while another renders it.
     cache.add(page_cache.fresh_key(action.slug, "en"), True, 5)
@@ -232,7 +232,7 @@ def test_a_page_taken_down_is_not_served_from_what_was_kept(client, action):
 
 def test_erasing_a_supporter_drops_the_kept_pages_too(client, action):
     client.get(f"/act/{action.slug}/")
-    page_cache.forget_action_pages([action.slug], keep_stale=False)
+    page_cache.forget_pages([action.slug], keep_stale=False)
     assert cache.get(page_cache.page_key(action.slug, "en")) is None
     cache.add(page_cache.fresh_key(action.slug, "en"), True, 5)  # even mid-render elsewhere
     assert action.title in Client().get(f"/act/{action.slug}/").content.decode()
@@ -334,7 +334,7 @@ def test_a_signed_in_supporter_gets_a_home_page_of_their_own(client, action):
 def test_an_action_published_in_the_admin_reaches_the_anonymous_home_page_at_once(
     action, django_capture_on_commit_callbacks
 ):
-    from campaigns.admin import _forget_pages_on_commit
+    from campaigns import invalidation
 
     from .factories import ActionFactory
 
@@ -343,5 +343,5 @@ def test_an_action_published_in_the_admin_reaches_the_anonymous_home_page_at_onc
     added = ActionFactory(campaign=action.campaign, slug="new-pledge", title="A brand new pledge")
     assert "A brand new pledge" not in Client().get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        _forget_pages_on_commit([added.slug])
+        invalidation.action_changed(action_ids=[added.pk])
     assert "A brand new pledge" in Client().get("/").content.decode()

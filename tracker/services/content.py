@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns import invalidation
+
 from ..models import (
     Assessment,
     Correction,
@@ -132,6 +134,7 @@ def review_publish(*, review: Review, now: datetime | None = None) -> Review:
     if review.published_at is None:
         review.published_at = now or timezone.now()
         review.save(update_fields=["published_at", "updated_at"])
+        invalidation.tracker_changed()
     return review
 
 
@@ -214,6 +217,7 @@ def development_publish(*, development: Development, user=None, now: datetime | 
     locked.notification_batch = batch
     locked.save(update_fields=["state", "published_at", "notification_batch", "updated_at"])
     development.state, development.published_at, development.notification_batch = locked.state, now, batch
+    invalidation.tracker_changed()
     return locked
 
 
