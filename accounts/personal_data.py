@@ -16,7 +16,6 @@ from django.utils.module_loading import module_has_submodule
 from .geography import region_name
 from .models import User
 from .selectors import consent_records_for, email_preferences_for
-from .services import consent_records_anonymise
 
 
 def _personal_data_modules():
@@ -90,4 +89,6 @@ def export(user: User) -> dict:
 
 
 def erase(user: User) -> None:
-    consent_records_anonymise(user=user)
+    # The consent records stay, counted but anonymous: proof of consent is only needed for
+    # someone we may still email, and we will never email them.
+    consent_records_for(user).update(user=None, email="")

@@ -6,7 +6,7 @@ from django.utils.translation import override
 
 from .consent import WORDING
 from .models import ConsentRecord, EmailPreferences, User
-from .selectors import consent_records_for
+from .personal_data import erase_personal_data
 
 
 def consent_record(
@@ -99,19 +99,8 @@ def user_activity_record(*, user: User) -> None:
     user.last_activity_at = now
 
 
-def consent_records_anonymise(*, user: User) -> int:
-    """Unlinks a departing supporter's consent records from them; the rows stay, counted but anonymous.
-
-    Proof of consent is only needed for someone we may still email, and we will never email them.
-    """
-    return consent_records_for(user).update(user=None, email="")
-
-
 @transaction.atomic
 def account_delete(*, user: User) -> None:
     """Erases what every app holds about the supporter, then deletes the account, all or nothing."""
-    # Imported here because personal_data writes through this module (accounts' own erase).
-    from .personal_data import erase_personal_data
-
     erase_personal_data(user)
     user.delete()

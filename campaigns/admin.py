@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -730,8 +731,6 @@ class InvalidateDomainForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, invalidate them"), required=False)
 
     def clean_domain(self):
-        from django.core.validators import validate_email
-
         domain = self.cleaned_data["domain"].strip().lstrip("@").rstrip(".").casefold()
         try:
             validate_email(f"someone@{domain}")

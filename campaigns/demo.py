@@ -9,6 +9,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DEMO_SUPPORTER_EMAIL
+from accounts.models import User
+
 from .models import Action, ActionCount, Campaign, CountDelta, CountHistory, Signature, Target, Threshold
 from .services import counts_fold, signature_create
 
@@ -283,9 +286,6 @@ def seed(*, create_users: bool, stdout) -> None:
 
 def _seed_supporter(petition: Action) -> None:
     """The demo supporter has signed the petition, so "My actions" has something to show."""
-    from accounts.demo import DEMO_SUPPORTER_EMAIL
-    from accounts.models import User
-
     supporter = User.objects.filter(email=DEMO_SUPPORTER_EMAIL).first()
     if supporter is None or not petition.is_open() or Signature.objects.filter(user=supporter).exists():
         return

@@ -4,10 +4,12 @@ Counting avoids the hot row: confirming or withdrawing appends a CountDelta; a t
 deltas into ActionCount and RegionCount rows in batches (campaigns.services.counts).
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
-from django.db import models
+from django.core.validators import MinValueValidator, validate_email
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -242,8 +244,6 @@ class Action(models.Model):
         """A query yielding one row while the database has this action and its campaign as this
         copy has them (every save moves their updated_at), and its parameters: how a copy kept in
         a cache is checked before anything is written with it."""
-        from django.db import connection
-
         # Table names come from the models; every value is a bound parameter.
         sql = (
             f"SELECT 1 FROM {Action._meta.db_table} a JOIN {Campaign._meta.db_table} c"  # noqa: S608
@@ -643,7 +643,6 @@ class NetworkRule(models.Model):
 
     def clean(self):
         super().clean()
-        import ipaddress
 
         try:
             self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
@@ -672,7 +671,6 @@ class EmailDomainRule(models.Model):
 
     def clean(self):
         super().clean()
-        from django.core.validators import validate_email
 
         self.domain = self.domain.strip().lstrip("@").rstrip(".").casefold()
         try:

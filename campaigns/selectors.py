@@ -19,7 +19,17 @@ from core.process_copies import ProcessCopies
 
 from .addresses import normalise_email
 from .cache_keys import breakdown_cache_key, count_cache_key, public_action_cache_key
-from .models import Action, ActionCount, Campaign, CountHistory, RegionCount, Signature
+from .models import (
+    Action,
+    ActionCount,
+    Campaign,
+    CountHistory,
+    Letter,
+    RegionCount,
+    Signature,
+    TargetResponse,
+    Threshold,
+)
 from .tokens import signature_token_read
 
 SIGNATURES_PER_PAGE = 50
@@ -318,7 +328,6 @@ def signature_letter(signature: Signature):
     """The letter a signature carries, or None; only letter actions have one (no query for the rest)."""
     if signature.action.kind != Action.Kind.LETTER:
         return None
-    from .models import Letter
 
     return Letter.objects.select_related("target").filter(signature_id=signature.pk).first()
 
@@ -334,8 +343,6 @@ class NextThreshold:
 
 def next_threshold(action: Action, count: int) -> NextThreshold | None:
     """The lowest threshold the action has not reached yet, and how far it is."""
-    from .models import Threshold
-
     threshold = (
         Threshold.objects.filter(action=action, count__gt=count)
         .order_by("count")
@@ -354,13 +361,9 @@ def next_threshold(action: Action, count: int) -> NextThreshold | None:
 
 
 def reached_thresholds(action: Action) -> list:
-    from .models import Threshold
-
     return list(Threshold.objects.filter(action=action, reached_at__isnull=False).order_by("count"))
 
 
 def published_responses(action: Action) -> list:
     """The decision-maker's responses shown on the action page, newest first."""
-    from .models import TargetResponse
-
     return list(TargetResponse.objects.filter(action=action, published=True).order_by("-responded_on", "-pk"))

@@ -3,7 +3,10 @@
 from celery import shared_task
 from django.core.cache import cache
 
+from accounts.models import User
+
 from . import services
+from .models import TargetResponse, Threshold
 from .services.counts import fold_pending_key
 
 
@@ -50,15 +53,11 @@ def send_letter_bundles() -> int:
 
 
 def _user(user_id: int | None):
-    from accounts.models import User
-
     return User.objects.filter(pk=user_id).first() if user_id else None
 
 
 @shared_task(ignore_result=True)
 def email_milestone_to_signers(threshold_id: int, user_id: int | None = None) -> int:
-    from .models import Threshold
-
     threshold = Threshold.objects.filter(pk=threshold_id).first()
     if threshold is None:
         return 0
@@ -67,8 +66,6 @@ def email_milestone_to_signers(threshold_id: int, user_id: int | None = None) ->
 
 @shared_task(ignore_result=True)
 def email_response_to_signers(response_id: int, user_id: int | None = None) -> int:
-    from .models import TargetResponse
-
     response = TargetResponse.objects.filter(pk=response_id).first()
     if response is None:
         return 0

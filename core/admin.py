@@ -1,5 +1,6 @@
 """Rally's admin site: signing in goes through allauth, and staff need two-factor authentication."""
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -10,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 def user_has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

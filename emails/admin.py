@@ -3,12 +3,25 @@ superusers and the "Supporter data" group see them, whatever other permissions s
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
 
+from .mailings import (
+    MailingError,
+    audience_size,
+    mailing_cancel,
+    mailing_content,
+    mailing_schedule,
+    mailing_send_now,
+    mailing_send_test,
+    mailing_stats,
+    unknown_placeholders,
+)
 from .models import Mailing, OutboxEmail, Suppression
 from .policy import email_hash
 from .selectors import outbox_last_day
@@ -120,8 +133,6 @@ class MailingForm(forms.ModelForm):
         ]  # fmt: skip
 
     def clean(self):
-        from .mailings import unknown_placeholders
-
         cleaned = super().clean()
         for field in ("subject", "body"):
             unknown = unknown_placeholders(cleaned.get(field) or "")
@@ -167,8 +178,6 @@ class MailingAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        from .mailings import audience_size, mailing_stats
-
         if obj is not None:
             context["audience_size"] = audience_size(obj)
             context["stats"] = mailing_stats(obj)
@@ -188,19 +197,6 @@ class MailingAdmin(admin.ModelAdmin):
         return self._after_save(request, obj) or super().response_change(request, obj)
 
     def _after_save(self, request, obj):
-        from django.http import HttpResponseRedirect
-        from django.template.response import TemplateResponse
-
-        from .mailings import (
-            MailingError,
-            audience_size,
-            mailing_cancel,
-            mailing_content,
-            mailing_schedule,
-            mailing_send_now,
-            mailing_send_test,
-        )
-
         pressed = next((name for name in self.BUTTONS if name in request.POST), None)
         if pressed is None:
             return None

@@ -1,3 +1,6 @@
+from functools import partial
+
+from anymail.signals import tracking
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,10 +11,6 @@ class EmailsConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules import models, which need the app registry ready.
-        from functools import partial
-
-        from anymail.signals import tracking
-
         from accounts.adapters import mail_sender_register
 
         from .mailings import CAMPAIGN_UPDATE_SUBSCRIBERS

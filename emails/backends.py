@@ -14,6 +14,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import sanitize_address
 from django.utils import timezone
 
+from .rendering import OutboxMessage, plain_address
+
 
 class FileAndConsoleBackend(BaseEmailBackend):
     def __init__(self, file_path=None, echo=None, **kwargs):
@@ -41,16 +43,12 @@ class _QuickEnvelope:
     """smtplib parses each envelope address again (quoteaddr); a plain one needs only brackets."""
 
     def mail(self, sender, options=()):
-        from .rendering import plain_address
-
         if options:
             return super().mail(sender, options)
         self.putcmd("mail", f"FROM:<{sender if plain_address(sender) else _envelope_sender(sender)}>")
         return self.getreply()
 
     def rcpt(self, recip, options=()):
-        from .rendering import plain_address
-
         if plain_address(recip):
             optionlist = " " + " ".join(options) if options and self.does_esmtp else ""
             self.putcmd("rcpt", f"TO:<{recip}>{optionlist}")
@@ -85,8 +83,6 @@ class SMTPBackend(smtp.EmailBackend):
         return _SMTP_SSL if self.use_ssl else _SMTP
 
     def _send(self, email_message):
-        from .rendering import OutboxMessage, plain_address
-
         if not isinstance(email_message, OutboxMessage):
             return super()._send(email_message)
         recipients = email_message.recipients()

@@ -19,12 +19,14 @@ from datetime import timedelta
 from functools import lru_cache
 from uuid import uuid4
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from celery import current_app
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
 from .models import OutboxEmail
 from .policy import bulk_withhold_reasons, suppress_after_permanent_failure
@@ -92,7 +94,6 @@ def _pending_deliveries() -> int | None:
     """Delivery tasks waiting in the broker's queue (0 in-process; None if the broker is down)."""
     if current_app.conf.task_always_eager:
         return 0
-    from kombu.exceptions import ChannelError
 
     try:
         with current_app.connection_for_read() as broker:
@@ -308,10 +309,6 @@ def _is_recipient_refused(error: Exception) -> bool:
     """A permanent refusal of the recipient itself (SMTP 5xx on RCPT TO, or the ESP's rejection)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return bool(error.recipients) and all(code >= 500 for code, _message in error.recipients.values())
-    try:
-        from anymail.exceptions import AnymailRecipientsRefused
-    except ImportError:  # pragma: no cover - anymail is a dependency
-        return False
     return isinstance(error, AnymailRecipientsRefused)
 
 
@@ -326,10 +323,6 @@ def _is_transient(error: Exception) -> bool:
         return 400 <= error.smtp_code < 500
     if isinstance(error, smtplib.SMTPException | OSError):
         return True
-    try:
-        from anymail.exceptions import AnymailAPIError
-    except ImportError:  # pragma: no cover
-        return False
     return isinstance(error, AnymailAPIError)
 
 

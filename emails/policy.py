@@ -9,6 +9,8 @@ import hashlib
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import EmailPreferences
+
 from .models import BULK_CATEGORIES, Category, OutboxEmail, Suppression
 
 
@@ -73,8 +75,6 @@ def has_consent(user, category: str) -> bool:
 
 def consenting_user_ids(user_ids: set[int], category: str) -> set[int]:
     """Those of the users whose preferences accept the category (one query)."""
-    from accounts.models import EmailPreferences
-
     if not user_ids or category not in BULK_CATEGORIES:
         return set(user_ids)
     return {

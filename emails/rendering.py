@@ -3,10 +3,10 @@ in the recipient's language."""
 
 import json
 from dataclasses import dataclass
+from email.header import Header
 from email.policy import compat32
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
 from functools import lru_cache
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 from django.conf import settings
@@ -20,7 +20,10 @@ from django.utils.html import conditional_escape, escape, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
+from core.sites import site_domain
+
 from .models import BULK_CATEGORIES, Category, OutboxEmail
+from .unsubscribe import unsubscribe_extras
 
 # Letters reach decision-makers as plain text only: a supporter wrote the words, and nothing they
 # typed may become HTML in a minister's inbox.
@@ -90,7 +93,6 @@ def _text_part(text: str, subtype: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=256)
 def _encoded_subject(subject: str) -> str:
     # RFC 2047 words for a subject with accents; a bulk send has a few subjects for many emails.
-    from email.header import Header
 
     return f"Subject: {Header(subject, 'utf-8', header_name='Subject').encode(linesep=chr(13) + chr(10))}\r\n"
 
@@ -108,8 +110,6 @@ class OutboxMessage(EmailMultiAlternatives):
         return fast if fast is not None else self.message().as_bytes(linesep="\r\n")
 
     def _wire_bytes_direct(self) -> bytes | None:
-        from email.utils import formatdate
-
         if (
             self.attachments
             or self.cc
@@ -143,7 +143,7 @@ class OutboxMessage(EmailMultiAlternatives):
             headers.append(_header("Reply-To", ", ".join(self.reply_to)))
         headers.append(_header("Date", formatdate(localtime=settings.EMAIL_USE_LOCALTIME)))
         if "Message-ID" not in self.extra_headers:
-            headers.append(_header("Message-ID", make_msgid(domain=_site_domain())))
+            headers.append(_header("Message-ID", make_msgid(domain=site_domain())))
         headers += [_header(name, str(value)) for name, value in self.extra_headers.items()]
         if len(parts) == 1:
             part_headers, body = parts[0]
@@ -301,11 +301,6 @@ def _render_shared(email: OutboxEmail) -> Rendered | None:
     return rendered
 
 
-@lru_cache(maxsize=1)
-def _site_domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
 # The layout, rendered once per kind of email -----------------------------------------------------
 #
 # Every email of a bulk send wears the same layout around different content. Rendering both layout
@@ -410,8 +405,6 @@ def build_message(email: OutboxEmail, rendered: Rendered) -> EmailMultiAlternati
     Bulk categories carry why the recipient gets them, the unsubscribe link and the one-click
     unsubscribe headers (RFC 8058) and a List-Id (RFC 2919).
     """
-    from .unsubscribe import unsubscribe_extras
-
     extras = unsubscribe_extras(email)
     text, html = render_layout(
         email,
@@ -424,7 +417,7 @@ def build_message(email: OutboxEmail, rendered: Rendered) -> EmailMultiAlternati
             "preferences_url": extras.get("preferences_url", ""),
         },
     )
-    headers = {"Message-ID": make_msgid(domain=_site_domain()), **(extras.get("headers") or {})}
+    headers = {"Message-ID": make_msgid(domain=site_domain()), **(extras.get("headers") or {})}
     reply_to = valid_address(email.reply_to)
     message = OutboxMessage(
         subject=rendered.subject,

@@ -11,13 +11,19 @@ from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_supported_language_variant, override
+from django_redis.cache import RedisCache
+
+from accounts.models import ConsentRecord, EmailPreferences, User
+from accounts.services import consent_record, preferences_update
 
 from .delivery import outbox_deliver, outbox_dispatch, outbox_sweep
 from .models import OutboxEmail, Suppression
+from .policy import consenting_user_ids, email_hash, suppress, suppressed_hashes
 from .rendering import valid_address
 
 __all__ = [
@@ -84,9 +90,6 @@ def forget_dispatch_window() -> None:
 def _open_shared_window(window: float) -> bool:
     """False when another process opened a window under `window` ago: its drain, due after that
     window closed, comes after the commit of every row of this one too (which closes later)."""
-    from django.core.cache import caches
-    from django_redis.cache import RedisCache
-
     try:
         backend = caches["default"]
         if isinstance(backend, RedisCache):
@@ -240,8 +243,6 @@ def email_bulk_enqueue(
     ticked opt_in). With no template, `build` returns the finished content instead, as
     {"subject", "text", "html"}, which is sent as it is. Returns the number of rows written.
     """
-    from .policy import consenting_user_ids, email_hash, suppressed_hashes
-
     written = 0
     last_pk = None
     ordered = audience.order_by("pk")
@@ -299,8 +300,6 @@ def email_bulk_enqueue(
 
 
 def _topic_for(category: str):
-    from accounts.models import ConsentRecord
-
     return {
         "campaign_updates": ConsentRecord.Topic.CAMPAIGN_UPDATES,
         "tracker_updates": ConsentRecord.Topic.TRACKER_UPDATES,
@@ -316,11 +315,6 @@ def email_unsubscribe(*, address: str, category: str, source: str) -> None:
     on an action, not in the preferences), its queued emails of that category are withheld, the
     account's preferences (if any) are turned off, and a consent record says so in every case.
     """
-    from accounts.models import EmailPreferences, User
-    from accounts.services import consent_record, preferences_update
-
-    from .policy import suppress
-
     address = address.strip().lower()
     suppress(address=address, reason=Suppression.Reason.UNSUBSCRIBED, category=category, detail=source)
     OutboxEmail.objects.filter(to_email=address, category=category, status=OutboxEmail.Status.QUEUED).update(

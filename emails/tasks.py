@@ -1,5 +1,7 @@
 """Thin Celery tasks: take ids, call a service, safe to run twice."""
 
+from datetime import datetime
+
 from celery import shared_task
 
 from . import services
@@ -31,8 +33,6 @@ def schedule_digests() -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_digest_batch(now: str, pk_from: int, pk_to: int, zones: list | None = None) -> dict:
-    from datetime import datetime
-
     from .digests import send_digest_batch as batch
 
     due = [tuple(zone) for zone in zones] if zones is not None else None

@@ -7,6 +7,7 @@ and no limit is applied.
 
 import time
 
+import redis
 from django.conf import settings
 
 # KEYS[1]: bucket; ARGV: rate per second, burst. Returns seconds to wait (0 = go). The clock is
@@ -39,8 +40,6 @@ class ThrottleUnavailable(Exception):
 
 
 def _redis():
-    import redis
-
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
 
 
@@ -49,7 +48,6 @@ def acquire_send_token() -> None:
     rate = settings.EMAIL_RATE_PER_SECOND
     if not rate or not settings.REDIS_URL:
         return
-    import redis
 
     burst = max(1, settings.EMAIL_RATE_BURST)
     try:

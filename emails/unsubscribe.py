@@ -7,7 +7,7 @@ from django.urls import get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from core.sites import absolute_url
+from core.sites import absolute_url, site_domain
 
 from .models import BULK_CATEGORIES, Category, OutboxEmail
 
@@ -67,10 +67,8 @@ def preferences_path() -> str:
 
 def list_id(category: str) -> str:
     """RFC 2919: one stable identifier per list, under the site's domain, so filters can match it."""
-    from .rendering import _site_domain
-
     label = category.replace("_", "-")
-    return f"{label} <{label}.{_site_domain()}>"
+    return f"{label} <{label}.{site_domain()}>"
 
 
 def unsubscribe_extras(email: OutboxEmail) -> dict:

@@ -7,6 +7,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import EmailPreferences, User
+from accounts.services import preferences_update
+
 from .models import Category
 from .services import email_unsubscribe
 from .unsubscribe import preferences_path, unsubscribe_token_read
@@ -14,8 +17,6 @@ from .unsubscribe import preferences_path, unsubscribe_token_read
 
 def _digest_account(address: str, category: str):
     """The account whose daily digest may become weekly instead of stopping, if any."""
-    from accounts.models import EmailPreferences, User
-
     if category != Category.DIGEST:
         return None
     return User.objects.filter(
@@ -45,9 +46,6 @@ def unsubscribe(request, token):
 
 @transaction.atomic
 def _switch_to_weekly(user) -> None:
-    from accounts.models import EmailPreferences
-    from accounts.services import preferences_update
-
     preferences, _created = EmailPreferences.objects.get_or_create(user=user)
     preferences_update(
         user=user,

@@ -9,6 +9,7 @@ data: only superusers and the "Supporter data" group see them.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
@@ -238,8 +239,6 @@ class ReviewAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
-
         return (
             super()
             .get_queryset(request)

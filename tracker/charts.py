@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
+from django.utils.text import slugify
 
 from .models import Figure
 
@@ -60,8 +61,6 @@ class Chart:
 
     @property
     def slug(self) -> str:
-        from django.utils.text import slugify
-
         return slugify(self.title) or "chart"
 
 

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
+from campaigns.demo import PETITION_SLUG
+from campaigns.models import Action
+
 from .models import Assessment, Development, Factor, Follow, Review, Source, Statement
 from .services import (
     development_create,
@@ -396,8 +399,6 @@ def seed(*, create_users: bool, stdout) -> None:
         )
     # The petition to suspend the agreement (campaigns' demo data, loaded before this) is the
     # review's related action, shown with its form on the review's page.
-    from campaigns.demo import PETITION_SLUG
-    from campaigns.models import Action
 
     review.related_actions.add(*Action.objects.filter(slug=PETITION_SLUG))
     # The 2018 news is history, not news: close its batches before anyone follows.

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from ..markdown import render_markdown
+from ..models import TargetResponse
 
 register = template.Library()
 
@@ -17,6 +18,4 @@ def markdown(text: str) -> str:
 def target_response(response_id):
     """A decision-maker's response, for the email that carries it: read when each email is
     rendered, so the outbox keeps its id, not a copy of the text per signer."""
-    from ..models import TargetResponse
-
     return TargetResponse.objects.filter(pk=response_id).first()

@@ -24,6 +24,7 @@ from ..models import (
     Source,
     Statement,
 )
+from .notifications import notification_batch_schedule
 
 
 def _require_sources(sources: Iterable[Source]) -> list[Source]:
@@ -203,8 +204,6 @@ def development_publish(*, development: Development, user=None, now: datetime | 
 
     Publishing twice changes nothing; followers hear of it once the hour window closes.
     """
-    from .notifications import notification_batch_schedule
-
     locked = Development.objects.select_for_update().select_related("review").get(pk=development.pk)
     if locked.is_published:
         return locked
