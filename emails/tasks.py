@@ -4,7 +4,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import services
+from . import digests, mailings, services
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -26,30 +26,22 @@ def purge_email_bodies() -> int:
 @shared_task(ignore_result=True)
 def schedule_digests() -> int:
     """Beat's frequent check: queues one batch task per pk range of supporters now due."""
-    from .digests import digests_schedule
-
-    return digests_schedule()
+    return digests.digests_schedule()
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_digest_batch(now: str, pk_from: int, pk_to: int, zones: list | None = None) -> dict:
-    from .digests import send_digest_batch as batch
-
     due = [tuple(zone) for zone in zones] if zones is not None else None
-    return batch(now=datetime.fromisoformat(now), pk_from=pk_from, pk_to=pk_to, zones=due)
+    return digests.send_digest_batch(now=datetime.fromisoformat(now), pk_from=pk_from, pk_to=pk_to, zones=due)
 
 
 @shared_task(ignore_result=True)
 def send_due_mailings() -> int:
     """Starts the scheduled mailings whose time has come."""
-    from .mailings import mailings_send_due
-
-    return mailings_send_due()
+    return mailings.mailings_send_due()
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_mailing(mailing_id: int) -> int:
     """Writes a sending mailing's outbox rows; a second run finds it sent (or locked) and adds nothing."""
-    from .mailings import mailing_deliver
-
-    return mailing_deliver(mailing_id=mailing_id)
+    return mailings.mailing_deliver(mailing_id=mailing_id)

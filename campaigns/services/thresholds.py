@@ -13,6 +13,7 @@ from emails.services import Recipient, email_bulk_enqueue
 
 from .. import invalidation
 from ..models import Action, ActionCount, AuditEntry, Signature, Threshold
+from ..selectors import action_count
 from .audit import audit_record
 
 
@@ -120,8 +121,6 @@ def threshold_notify_signers(*, threshold: Threshold, user=None) -> int:
 
 def action_raise_goal(*, action: Action, goal: int, user=None) -> None:
     """Raises an action's goal (it only ever goes up, and above the current count)."""
-    from ..selectors import action_count
-
     count = action_count(action)
     if action.goal and goal <= action.goal:
         raise GoalNotRaised("below_goal")
