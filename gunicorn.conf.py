@@ -2,7 +2,7 @@
 on its own when started from the checkout).
 
 It listens on loopback unless BIND_ADDRESS says otherwise: the public reaches it through the
-reverse proxy (README.md, "Behind a proxy").
+reverse proxy (docs/operations.md, "Behind a proxy").
 
 It believes no client about where a request came from or how it was addressed. Left to its
 defaults, gunicorn lets any client on forwarded_allow_ips (loopback, where a local proxy connects

@@ -1,4 +1,4 @@
-"""API endpoints for the campaigns area (see DESIGN.md's API section): campaigns, actions and
+"""API endpoints for the campaigns area (the stable API of docs/architecture.md): campaigns, actions and
 their counts. Read-only, paginated, no personal data; responses are cached for COUNT_DELAY_SECONDS,
 so a count is never more than a few seconds behind the pages."""
 

@@ -1,4 +1,4 @@
-"""API endpoints for the tracker area (see DESIGN.md's API section): reviews with their factors,
+"""API endpoints for the tracker area (the stable API of docs/architecture.md): reviews with their factors,
 published developments, figures, statements and sources. Read-only, paginated, no personal data
 (editors appear by display name only)."""
 

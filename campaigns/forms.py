@@ -1,4 +1,4 @@
-"""The action form (field names are fixed by DESIGN.md: partner sites embed it)."""
+"""The action form (field names are fixed, docs/architecture.md: partner sites embed it)."""
 
 import re
 import unicodedata

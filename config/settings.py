@@ -1,4 +1,4 @@
-"""Rally's settings, read from the environment with django-environ (see DESIGN.md's table).
+"""Rally's settings, read from the environment with django-environ (docs/operations.md says what each one trades).
 
 The defaults are the embedded, one-machine ones (SQLite, eager Celery, mail written to files);
 production secrets have no default, so a misconfigured server refuses to start.

@@ -1,4 +1,4 @@
-"""Rally's URLs. Public URLs carry no language prefix (DESIGN.md)."""
+"""Rally's URLs. Public URLs carry no language prefix and are stable (docs/architecture.md)."""
 
 from django.conf import settings
 from django.contrib import admin

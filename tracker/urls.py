@@ -1,4 +1,4 @@
-"""/tracker/… (DESIGN.md): reviews, their timeline, developments, sources, feed, and following."""
+"""/tracker/… (stable, docs/architecture.md): reviews, their timeline, developments, sources, feed, and following."""
 
 from django.urls import path
 
