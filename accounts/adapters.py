@@ -12,6 +12,7 @@ from django.utils import translation
 
 from core.sites import absolute_url
 
+from .mail_caps import account_mail_allowed
 from .models import User
 from .services import user_activity_record
 
@@ -37,12 +38,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """allauth's mails go through the outbox like every other email (rendered now, since the
         context holds model instances; sent by a worker after the transaction commits)."""
+        template = template_prefix.rsplit("/", 1)[-1]
+        if not account_mail_allowed(address=email, template=template):
+            return
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         user = context.get("user")
         (send,) = _mail_sender
         send(
-            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid4().hex}",
+            key=f"account:{template}:{uuid4().hex}",
             to=email,
             user=user if getattr(user, "pk", None) else None,
             language=translation.get_language(),

@@ -260,6 +260,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_email": "1/m/user",
 }
+# An address with no account gets no mail at all (the page answers the same either way), and each
+# address gets at most this many reset and confirmation mails (accounts/mail_caps.py).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_MAIL_CAP_PER_HOUR = env.int("ACCOUNT_MAIL_CAP_PER_HOUR", default=3)
+ACCOUNT_MAIL_CAP_PER_DAY = env.int("ACCOUNT_MAIL_CAP_PER_DAY", default=10)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rally"
 # Staff reach the admin only with two-factor authentication, except in development.

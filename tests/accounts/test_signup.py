@@ -81,6 +81,28 @@ def test_signup_with_a_registered_email_does_not_reveal_it(client, supporter):
     assert "Account Already Exists" in delivered_mail()[0].subject
 
 
+def test_sign_ups_with_a_registered_email_send_it_at_most_the_hourly_cap(client, supporter, settings):
+    """Signing up again and again with someone's address would otherwise mail them each time."""
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "100/m/ip", "confirm_email": "100/m/key"}  # allauth's, per minute
+    for _ in range(5):
+        response = client.post(SIGNUP_URL, {"email": supporter.email, "password1": PASSWORD, "password2": PASSWORD})
+        assert response.status_code == 302
+        client.cookies.clear()
+
+    assert len(delivered_mail()) == settings.ACCOUNT_MAIL_CAP_PER_HOUR == 3
+
+
+def test_confirmation_mails_to_one_address_are_capped(client, db, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"confirm_email": "100/m/key"}
+    client.post(SIGNUP_URL, {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD})
+    for _ in range(4):
+        # A sign-in with the unverified address sends the confirmation again.
+        client.post(LOGIN_URL, {"login": "new@example.org", "password": PASSWORD})
+        client.cookies.clear()
+
+    assert len(delivered_mail()) == settings.ACCOUNT_MAIL_CAP_PER_HOUR == 3
+
+
 def test_sign_in_and_out(client, supporter):
     response = client.post(LOGIN_URL, {"login": supporter.email, "password": PASSWORD})
     assert response.status_code == 302
