@@ -1,6 +1,6 @@
 """Who may see supporters' personal data: one rule for every app's admin screens and exports."""
 
-from .models import GROUP_SUPPORTER_DATA
+from .models import GROUP_CAMPAIGN_MANAGERS, GROUP_SUPPORTER_DATA
 
 
 def may_see_supporter_data(user) -> bool:
@@ -14,6 +14,22 @@ def may_see_supporter_data(user) -> bool:
     if cached is None:
         cached = user.groups.filter(name=GROUP_SUPPORTER_DATA).exists()
         user._rally_may_see_supporter_data = cached
+    return cached
+
+
+def may_manage_campaigns(user) -> bool:
+    """Active staff who may change campaigns (the permission, or the "Campaign managers" group):
+    the only ones who see draft campaigns and actions, anywhere. Other staff see what the public sees."""
+    if user is None or not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    cached = getattr(user, "_rally_may_manage_campaigns", None)
+    if cached is None:
+        cached = (
+            user.has_perm("campaigns.change_campaign")
+            or user.has_perm("campaigns.change_action")
+            or user.groups.filter(name=GROUP_CAMPAIGN_MANAGERS).exists()
+        )
+        user._rally_may_manage_campaigns = cached
     return cached
 
 

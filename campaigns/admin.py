@@ -13,9 +13,9 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.geography import CANADIAN_REGIONS
-from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
+from accounts.permissions import SupporterDataAdminMixin, may_manage_campaigns, may_see_supporter_data
 from core.admin import ChangesPublicPagesMixin, ReadOnlyAdminMixin
 
 from . import invalidation, selectors, staff_selectors
@@ -161,7 +161,24 @@ class ActionAdminForm(forms.ModelForm):
         return goal
 
 
-class ActionInline(LabelledDateTimesMixin, admin.StackedInline):
+class DraftsForManagersMixin:
+    """Drafts (a draft action, or any action of a draft campaign) are seen only by staff who may
+    manage campaigns; other staff with a view permission see what the public sees (docs/security.md)."""
+
+    draft_filter = Q(status=Campaign.Status.DRAFT)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if may_manage_campaigns(request.user):
+            return queryset
+        return queryset.exclude(self.draft_filter)
+
+
+class ActionDraftsForManagersMixin(DraftsForManagersMixin):
+    draft_filter = Q(status=Action.Status.DRAFT) | Q(campaign__status=Campaign.Status.DRAFT)
+
+
+class ActionInline(ActionDraftsForManagersMixin, LabelledDateTimesMixin, admin.StackedInline):
     model = Action
     form = ActionAdminForm
     extra = 0
@@ -182,7 +199,7 @@ class ActionInline(LabelledDateTimesMixin, admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.ModelAdmin):
+class CampaignAdmin(DraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.ModelAdmin):
     form = CampaignAdminForm
     list_display = ["title", "status", "scheduled", "featured", "position", "published_at"]
     list_filter = ["status", "featured"]
@@ -216,7 +233,7 @@ class CampaignAdmin(ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.Model
         ]
 
     def _campaign(self, request, pk, *, change: bool) -> Campaign:
-        campaign = get_object_or_404(Campaign, pk=pk)
+        campaign = get_object_or_404(self.get_queryset(request), pk=pk)
         allowed = (
             self.has_change_permission(request, campaign) if change else self.has_view_permission(request, campaign)
         )
@@ -228,7 +245,9 @@ class CampaignAdmin(ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.Model
         return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
 
     def preview_view(self, request, pk):
-        """The campaign's page as it will look, draft actions included: staff only."""
+        """The campaign's page as it will look, draft actions included: for campaign managers only."""
+        if not may_manage_campaigns(request.user):
+            raise Http404
         campaign = self._campaign(request, pk, change=False)
         campaign.public_actions = list(campaign.actions.order_by("position", "pk"))
         selectors.attach_counts(campaign.public_actions)
@@ -312,7 +331,7 @@ class ThresholdInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.ModelAdmin):
+class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.ModelAdmin):
     form = ActionAdminForm
     list_display = ["title", "campaign", "kind", "status", "goal", "count", "closes_at", "closed_at", "staff_page"]
     list_filter = ["status", "kind", "campaign"]

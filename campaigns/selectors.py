@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.geography import CANADIAN_REGIONS, region_name
+from accounts.permissions import may_manage_campaigns
 from core.process_copies import ProcessCopies
 
 from .addresses import normalise_email
@@ -66,11 +67,11 @@ def campaign_public(slug: str) -> Campaign | None:
 
 
 def action_for_page(slug: str, *, user=None, cached: bool = False) -> Action | None:
-    """A public action; staff may also preview drafts.
+    """A public action; staff who may manage campaigns may also preview drafts.
 
     `cached` is for pages that only show the action: it then comes from the shared cache, at most
     COUNT_DELAY_SECONDS behind an edit (closing one forgets it at once). Writes read it fresh."""
-    if user is not None and user.is_authenticated and user.is_staff:
+    if may_manage_campaigns(user):
         return Action.objects.select_related("campaign").filter(slug=slug).first()
     if not cached:
         return Action.objects.select_related("campaign").public().filter(slug=slug).first()
@@ -100,7 +101,7 @@ def action_for_signing(slug: str, *, user=None, fresh: bool = False) -> Action |
         _local_actions.forget(slug)
         cache.delete(public_action_cache_key(slug))
         return action_for_page(slug, user=user)
-    if user is not None and user.is_authenticated and user.is_staff:
+    if may_manage_campaigns(user):
         return action_for_page(slug, user=user)
     action = _local_actions.get(slug)
     if action is None:
