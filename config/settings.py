@@ -205,6 +205,17 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 # worker; no task is ever scheduled with an ETA beyond it (retries live in the outbox rows).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose Redis goes away keeps trying to reconnect for as long as it takes (Celery's default
+# gives up after 100 tries and exits); config.broker.Transport gets past an error of Celery 5.7.0 that
+# made it exit at once instead (docs/operations.md).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
+# A task running when the connection drops finishes; its acknowledgement is lost, so Redis hands it
+# out again after the visibility timeout, and the task skips what it already did (outbox rows carry
+# their status). Cancelling it instead would cut a delivery run off in the middle of a message.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; django-celery-beat copies them into the database, where the admin edits them.
