@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from kombu.exceptions import OperationalError
 
-from config.tasks import ping, ping_cache_key
+from core.tasks import ping, ping_cache_key
 from tests.services import BASE_DIR, CeleryWorkerProcess, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
