@@ -1,10 +1,11 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import ConsentRecord
+from accounts.models import GROUP_CAMPAIGN_MANAGERS, ConsentRecord
 from campaigns.models import Action, Signature
 from campaigns.selectors import action_count
 from emails.models import OutboxEmail
@@ -256,9 +257,11 @@ def test_drafts_are_not_public_and_cannot_be_signed(client, sign):
     assert client.get(f"/act/{hidden_campaign.slug}/").status_code == 404
 
 
-def test_staff_can_preview_a_draft_without_a_form(client):
+def test_a_campaign_manager_can_preview_a_draft_without_a_form(client):
     draft = ActionFactory(status=Action.Status.DRAFT)
-    client.force_login(UserFactory(is_staff=True))
+    manager = UserFactory(is_staff=True)
+    manager.groups.set(Group.objects.filter(name=GROUP_CAMPAIGN_MANAGERS))
+    client.force_login(manager)
     html = client.get(f"/act/{draft.slug}/").content.decode()
     assert "Draft preview" in html and "not open yet" in html and 'name="email"' not in html
 
