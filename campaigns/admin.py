@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -53,11 +54,15 @@ from .services import (
     campaign_close,
     campaign_publish,
     domain_signatures,
+    held_letters,
+    pending_address_change,
     signatures_csv,
     signatures_invalidate,
     signatures_release,
     signing_limits_stored,
     signing_rules_changed,
+    target_address_change,
+    target_address_confirm,
 )
 from .tasks import email_milestone_to_signers, email_response_to_signers
 
@@ -600,9 +605,86 @@ class TargetResponseAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    """Decision-makers. Their address is changed only by the Supporter data group, and a change
+    holds their letters until someone else confirms it (campaigns.services.targets)."""
+
     list_display = ["name", "title", "email", "delivery", "letters_per_hour"]
     search_fields = ["name", "title", "email"]
-    fields = ["name", "title", "email", "language", "delivery", "letters_per_hour"]
+    fields = ["name", "title", "email", "address_change", "language", "delivery", "letters_per_hour"]
+    readonly_fields = ["address_change"]
+    held_letters_shown = 20
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not may_see_supporter_data(request.user):
+            return [*self.readonly_fields, "email"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not (change and "email" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        new_email = obj.email
+        obj.email = form.initial["email"]
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            target_address_change(target=obj, new_email=new_email, user=request.user)
+        obj.refresh_from_db()
+        self.message_user(
+            request,
+            gettext("The new address is recorded. Letters to it wait until another person confirms it."),
+            messages.WARNING,
+        )
+
+    @admin.display(description=_("change of address"))
+    def address_change(self, obj):
+        pending = pending_address_change(obj) if obj.pk else None
+        if pending is None:
+            return gettext("None waiting for confirmation.")
+        letters = held_letters(obj).select_related("signature__action").order_by("signature__confirmed_at")
+        count = letters.count()
+        return render_to_string(
+            "admin/campaigns/target/address_change.html",
+            {
+                "change": pending,
+                "held_count": count,
+                "held": letters[: self.held_letters_shown],
+                "more": max(count - self.held_letters_shown, 0),
+            },
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/confirm-address/", view(self.confirm_address_view), name="campaigns_target_confirm_address"),
+            *super().get_urls(),
+        ]
+
+    def confirm_address_view(self, request, pk):
+        if request.method != "POST":
+            raise PermissionDenied
+        target = get_object_or_404(Target, pk=pk)
+        if not self.has_change_permission(request, target):
+            raise PermissionDenied
+        back = HttpResponseRedirect(reverse("admin:campaigns_target_change", args=[target.pk]))
+        pending = pending_address_change(target)
+        if pending is None:
+            self.message_user(request, gettext("No change of address waits for confirmation."), messages.WARNING)
+            return back
+        try:
+            sent = target_address_confirm(change=pending, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return back
+        self.message_user(
+            request,
+            ngettext(
+                "Address confirmed: %(count)d held letter goes to it.",
+                "Address confirmed: %(count)d held letters go to it.",
+                sent,
+            )
+            % {"count": sent},
+        )
+        return back
 
 
 # Signatures (Supporter data) ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, validate_email
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -465,6 +465,51 @@ class Target(models.Model):
         return f"{self.name}, {self.title}" if self.title else self.name
 
 
+class TargetAddressChange(models.Model):
+    """A change of a target's email address, and the second person who confirmed it.
+
+    Letters carry supporters' names, postal codes and messages, so a new address is not trusted on
+    one person's word: until someone else confirms it, the target's letters wait (docs/security.md)."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="address_changes", verbose_name=_("decision-maker")
+    )
+    old_email = models.EmailField(_("old address"), max_length=254)
+    new_email = models.EmailField(_("new address"), max_length=254)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("address change")
+        verbose_name_plural = _("address changes")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target"],
+                condition=Q(confirmed_at__isnull=True),
+                name="campaigns_target_one_pending_address_change",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=F("changed_by")),
+                name="campaigns_target_address_confirmed_by_another",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target}: {self.old_email} → {self.new_email}"
+
+
 class Letter(models.Model):
     """The text of a letter action's signature; it goes to the target once the signature counts."""
 
@@ -563,6 +608,8 @@ class AuditEntry(models.Model):
         CLOSE = "close", _("Closed")
         ARCHIVE = "archive", _("Archived")
         RULES = "rules", _("Changed signing limits or lists")
+        TARGET_ADDRESS = "target_address", _("Changed a decision-maker's address")
+        TARGET_ADDRESS_CONFIRM = "target_address_confirm", _("Confirmed a decision-maker's address")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -21,6 +21,7 @@ from .signatures import (
     signature_withdraw,
     signatures_expire,
 )
+from .targets import held_letters, pending_address_change, target_address_change, target_address_confirm
 from .thresholds import GoalNotRaised, ThresholdNotReached, action_raise_goal, threshold_notify_signers
 
 __all__ = [
@@ -59,5 +60,9 @@ __all__ = [
     "signatures_release",
     "signing_limits_stored",
     "signing_rules_changed",
+    "held_letters",
+    "pending_address_change",
+    "target_address_change",
+    "target_address_confirm",
     "threshold_notify_signers",
 ]

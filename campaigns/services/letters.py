@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import override
 from django_countries import countries
@@ -21,7 +22,7 @@ from accounts.geography import region_name
 from emails.models import Category, OutboxEmail
 from emails.services import email_enqueue, outbox_dispatch
 
-from ..models import Action, Letter, Signature, Target
+from ..models import Action, Letter, Signature, Target, TargetAddressChange
 
 
 def letter_key(signature_id: int) -> str:
@@ -30,6 +31,11 @@ def letter_key(signature_id: int) -> str:
 
 def letter_copy_key(signature_id: int) -> str:
     return f"letter-copy:{signature_id}"
+
+
+def _address_pending(target_id: int) -> bool:
+    """A change of the target's address awaits confirmation: its letters wait (services.targets)."""
+    return TargetAddressChange.objects.filter(target_id=target_id, confirmed_at__isnull=True).exists()
 
 
 def letter_attach(*, signature: Signature, message: str) -> Letter | None:
@@ -151,9 +157,30 @@ def letter_send(*, signature: Signature) -> bool:
     )
     if bundled:
         return True  # letters_bundle takes it after the day ends
+    if _address_pending(target.pk):
+        return True  # it waits for the new address to be confirmed (letters_queue_waiting)
     _queue_single(signature, letter, target, now)
     Letter.objects.filter(pk=letter.pk).update(queued_at=now)
     return True
+
+
+def letters_queue_waiting(*, target: Target) -> int:
+    """Hands the target's waiting single letters to the outbox, spaced out as usual, once its
+    address is confirmed; a daily target's waiting letters go in the next bundles. Returns how
+    many letters wait no longer."""
+    waiting = Letter.objects.filter(
+        target=target, queued_at__isnull=True, signature__status=Signature.Status.CONFIRMED
+    ).select_related("signature", "signature__action")
+    if target.delivery == Target.Delivery.DAILY:
+        return waiting.count()
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    now = timezone.now()
+    letters = list(waiting.order_by("signature__confirmed_at", "pk"))
+    for letter in letters:
+        _queue_single(letter.signature, letter, target, now)
+        target.refresh_from_db(fields=["next_letter_at"])
+    Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(queued_at=now)
+    return len(letters)
 
 
 def letter_withhold(*, signature: Signature) -> bool:
@@ -187,11 +214,13 @@ def _next_bundle_key(target_id: int, day) -> str:
 
 
 def _waiting(before: datetime):
+    """Letters for the bundles; a target whose new address awaits confirmation is passed by."""
+    address_pending = TargetAddressChange.objects.filter(target=OuterRef("target_id"), confirmed_at__isnull=True)
     return Letter.objects.filter(
         queued_at__isnull=True,
         signature__status=Signature.Status.CONFIRMED,
         signature__confirmed_at__lt=before,
-    )
+    ).exclude(Exists(address_pending))
 
 
 @transaction.atomic
