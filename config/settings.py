@@ -276,6 +276,14 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_MAIL_CAP_PER_HOUR = env.int("ACCOUNT_MAIL_CAP_PER_HOUR", default=3)
 ACCOUNT_MAIL_CAP_PER_DAY = env.int("ACCOUNT_MAIL_CAP_PER_DAY", default=10)
+# Links in emails (docs/security.md): an account's confirmation and reset links, an unsubscribe link
+# (at least 60 days, so a monthly email's link still works). A signature's confirmation link lives
+# as long as the unconfirmed signature (SIGNATURE_CONFIRMATION_DAYS).
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env.int("ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS", default=3)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
+UNSUBSCRIBE_LINK_DAYS = max(env.int("UNSUBSCRIBE_LINK_DAYS", default=365), 60)
+# Unsubscribe links mailed before tokens were opaque carry no date: read while this is on.
+UNSUBSCRIBE_ACCEPT_SIGNED_TOKENS = env.bool("UNSUBSCRIBE_ACCEPT_SIGNED_TOKENS", default=True)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rally"
 # Staff reach the admin only with two-factor authentication, except in development.

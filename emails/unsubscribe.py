@@ -1,13 +1,21 @@
-"""Unsubscribe tokens: signed, naming the address and the category, valid without signing in."""
+"""Unsubscribe tokens: naming the address and the category, valid without signing in.
 
+A token is opaque (core.tokens: the address is encrypted, not base64 anyone can read) and works for
+UNSUBSCRIBE_LINK_DAYS (a year by default, at least 60). Tokens mailed before they were opaque
+(Django-signed, with a ":") are read while UNSUBSCRIBE_ACCEPT_SIGNED_TOKENS is on (docs/security.md).
+"""
+
+import json
 from functools import lru_cache
 
+from django.conf import settings
 from django.core import signing
 from django.urls import get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from core.sites import absolute_url, site_domain
+from core.tokens import token_open, token_seal
 
 from .models import BULK_CATEGORIES, Category, OutboxEmail
 
@@ -28,18 +36,36 @@ def _why(category: str, language: str) -> str:
 
 
 def unsubscribe_token(*, address: str, category: str) -> str:
-    return signing.dumps({"e": address.strip().lower(), "c": category}, salt=_SALT)
+    payload = json.dumps([address.strip().lower(), category], separators=(",", ":")).encode()
+    return token_seal(payload, purpose=_SALT)
 
 
-def unsubscribe_token_read(token: str) -> tuple[str, str] | None:
-    """(address, category) of a valid token, or None for a forged, truncated or mangled one."""
+def _signed_token_read(token: str):
+    if not settings.UNSUBSCRIBE_ACCEPT_SIGNED_TOKENS:
+        return None
     try:
         data = signing.loads(token, salt=_SALT)
     except (signing.BadSignature, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("c") not in BULK_CATEGORIES or not isinstance(data.get("e"), str):
+    return [data.get("e"), data.get("c")] if isinstance(data, dict) else None
+
+
+def unsubscribe_token_read(token: str) -> tuple[str, str] | None:
+    """(address, category) of a valid token, or None for a forged, truncated, mangled or expired one."""
+    if ":" in token:
+        data = _signed_token_read(token)
+    else:
+        payload = token_open(token, purpose=_SALT, max_age=settings.UNSUBSCRIBE_LINK_DAYS * 86400)
+        try:
+            data = json.loads(payload) if payload is not None else None
+        except ValueError:
+            data = None
+    if not isinstance(data, list) or len(data) != 2:
         return None
-    return data["e"], data["c"]
+    address, category = data
+    if category not in BULK_CATEGORIES or not isinstance(address, str):
+        return None
+    return address, category
 
 
 # Every bulk email builds these links: resolved once per URLconf, not once per email (a failed
@@ -55,7 +81,7 @@ def _preferences_path(urlconf) -> str:
 
 
 def unsubscribe_url(*, address: str, category: str) -> str:
-    # Signed tokens are URL-safe (base64url, ":" and "."), so they go in the path as they are.
+    # Tokens are URL-safe (base64url), so they go in the path as they are.
     before, after = _unsubscribe_path(get_urlconf())
     return absolute_url(f"{before}{unsubscribe_token(address=address, category=category)}{after}")
 

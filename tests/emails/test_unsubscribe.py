@@ -2,7 +2,7 @@
 
 import pytest
 from django.core import mail, signing
-from django.test import Client
+from django.test import Client, override_settings
 
 from accounts.models import ConsentRecord, EmailPreferences
 from emails.models import Category, OutboxEmail, Suppression
@@ -146,7 +146,15 @@ def test_queued_emails_of_that_category_are_withheld_and_no_new_ones_are_written
 
 
 def _forged(token):
-    payload, rest = token.split(":", 1)
+    """A token for another address, made without the site's key."""
+    with override_settings(SECRET_KEY="an-attacker-guess-of-the-secret-key-0123456789"):
+        return unsubscribe_token(address="bob@example.org", category=Category.CAMPAIGN_UPDATES)
+
+
+def _forged_signed(token):
+    """The old signed format, its payload swapped for another address."""
+    signed = signing.dumps({"e": "ana@example.org", "c": "campaign_updates"}, salt="rally.emails.unsubscribe")
+    payload, rest = signed.split(":", 1)
     other = signing.b64_encode(b'{"e":"bob@example.org","c":"campaign_updates"}').decode()
     return f"{other}:{rest}"
 
@@ -158,10 +166,19 @@ def _forged(token):
         lambda token: token[: len(token) // 2],
         lambda token: token + "x",
         _forged,
+        _forged_signed,
         lambda token: "forged:token",
         lambda token: "%00%0a",
     ],
-    ids=["truncated-end", "truncated-half", "appended", "another-address", "made-up", "control-characters"],
+    ids=[
+        "truncated-end",
+        "truncated-half",
+        "appended",
+        "another-address",
+        "another-address-signed",
+        "made-up",
+        "control-characters",
+    ],
 )
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_bad_token_shows_a_clear_page_and_changes_nothing(client, mangle, method):
