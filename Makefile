@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint test-services e2e bench clean messages
+.PHONY: install run test lint test-services e2e bench clean messages audit
 
 install: $(STAMP)
 
@@ -42,6 +42,10 @@ test: lint
 
 test-services: install
 	$(BIN)/python scripts/test_services.py
+
+# Pinned requirements against known vulnerabilities; passes, saying so, where the advisories are out of reach.
+audit: install
+	$(BIN)/python scripts/audit.py
 
 e2e: install
 	$(BIN)/python scripts/e2e.py
