@@ -63,6 +63,7 @@ from .services import (
     signing_rules_changed,
     target_address_change,
     target_address_confirm,
+    target_address_propose,
 )
 from .tasks import email_milestone_to_signers, email_response_to_signers
 
@@ -620,7 +621,17 @@ class TargetAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        if not (change and "email" in form.changed_data):
+        if not change:
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                target_address_propose(target=obj, user=request.user)
+            self.message_user(
+                request,
+                gettext("Letters to this decision-maker wait until another person confirms the address."),
+                messages.WARNING,
+            )
+            return
+        if "email" not in form.changed_data:
             super().save_model(request, obj, form, change)
             return
         new_email = obj.email

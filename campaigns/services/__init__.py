@@ -21,7 +21,13 @@ from .signatures import (
     signature_withdraw,
     signatures_expire,
 )
-from .targets import held_letters, pending_address_change, target_address_change, target_address_confirm
+from .targets import (
+    held_letters,
+    pending_address_change,
+    target_address_change,
+    target_address_confirm,
+    target_address_propose,
+)
 from .thresholds import GoalNotRaised, ThresholdNotReached, action_raise_goal, threshold_notify_signers
 
 __all__ = [
@@ -64,5 +70,6 @@ __all__ = [
     "pending_address_change",
     "target_address_change",
     "target_address_confirm",
+    "target_address_propose",
     "threshold_notify_signers",
 ]

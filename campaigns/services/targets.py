@@ -78,6 +78,19 @@ def target_address_change(*, target: Target, new_email: str, user) -> TargetAddr
 
 
 @transaction.atomic
+def target_address_propose(*, target: Target, user) -> TargetAddressChange:
+    """A new decision-maker's address is not trusted on one person's word either: whoever adds it,
+    its letters wait until a member of the Supporter data group other than them confirms it."""
+    change = TargetAddressChange.objects.create(target=target, old_email="", new_email=target.email, changed_by=user)
+    audit_record(
+        user=user,
+        kind=AuditEntry.Kind.TARGET_ADDRESS,
+        detail=f"{target.display_name}: new decision-maker at {target.email}; letters held until confirmed",
+    )
+    return change
+
+
+@transaction.atomic
 def target_address_confirm(*, change: TargetAddressChange, user) -> int:
     """Another member of the Supporter data group confirms the new address: the held letters go to
     it. Returns how many letters were handed to the outbox now."""

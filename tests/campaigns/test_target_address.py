@@ -182,3 +182,23 @@ def test_the_daily_bundle_passes_a_target_whose_address_awaits_confirmation(
     target_address_confirm(change=change, user=staff(GROUP_SUPPORTER_DATA))
     assert letters_bundle(now=tomorrow) == 1
     assert letter_rows().get().to_email == NEW
+
+
+def test_a_new_decision_makers_address_waits_for_a_second_person_too(client, django_capture_on_commit_callbacks):
+    """Otherwise a campaign manager could add a decision-maker at any address and point a letter
+    action at it."""
+    manager = staff(GROUP_CAMPAIGN_MANAGERS)
+    client.force_login(manager)
+    data = change_form(TargetFactory.build(email=NEW, letters_per_hour=1))
+    assert client.post("/admin/campaigns/target/add/", data).status_code == 302
+    target = Target.objects.get(email=NEW)
+    change = TargetAddressChange.objects.get(target=target)
+    assert (change.old_email, change.changed_by, change.confirmed_at) == ("", manager, None)
+
+    write(LetterActionFactory(slug="to-the-new-one", letter_target=target), 1)
+    assert letter_rows().count() == 0
+    page = client.get(f"/admin/campaigns/target/{target.pk}/change/").content.decode()
+    assert f"The address {NEW} of this new decision-maker awaits confirmation." in page
+
+    target_address_confirm(change=change, user=staff(GROUP_SUPPORTER_DATA))
+    assert letter_rows(OutboxEmail.Status.QUEUED).get().to_email == NEW

@@ -10,7 +10,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group, Permission
 
 from accounts.models import GROUP_CAMPAIGN_MANAGERS
-from campaigns.models import Action, Campaign, Signature, TargetResponse
+from campaigns.models import Action, Campaign, Signature, Target, TargetResponse
+from campaigns.services import pending_address_change, target_address_confirm
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.campaigns.factories import SignatureFactory
 from tests.e2e.helpers import click_and_wait, email_link, emails_to, last_email_to, submit, totp_code
@@ -67,6 +68,9 @@ def test_a_manager_publishes_a_letter_a_supporter_sends_it_and_signers_get_the_r
     page.fill("#id_title", "Government of Canada")
     page.fill("#id_email", MINISTER)
     save_and_continue(page)
+    # A new decision-maker's address waits for a second person (docs/security.md): Supporter data confirms it.
+    confirmer = UserFactory(email="data@example.org", is_staff=True, is_superuser=True)
+    target_address_confirm(change=pending_address_change(Target.objects.get(email=MINISTER)), user=confirmer)
 
     page.goto("/admin/campaigns/campaign/add/")
     page.fill("#id_title", "Write for safe haven")
