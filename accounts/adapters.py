@@ -12,7 +12,6 @@ from django.utils import translation
 
 from core.sites import absolute_url
 
-from .mail_caps import account_mail_allowed
 from .models import User
 from .services import user_activity_record
 
@@ -37,10 +36,9 @@ class SiteFromSettings:
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """allauth's mails go through the outbox like every other email (rendered now, since the
-        context holds model instances; sent by a worker after the transaction commits)."""
+        context holds model instances; sent by a worker after the transaction commits), within the
+        per-address caps the registered sender keeps (emails/account_mail.py)."""
         template = template_prefix.rsplit("/", 1)[-1]
-        if not account_mail_allowed(address=email, template=template):
-            return
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         user = context.get("user")

@@ -272,7 +272,7 @@ ACCOUNT_RATE_LIMITS = {
     "change_email": "1/m/user",
 }
 # An address with no account gets no mail at all (the page answers the same either way), and each
-# address gets at most this many reset and confirmation mails (accounts/mail_caps.py).
+# address gets at most this many reset and confirmation mails (emails/account_mail.py).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_MAIL_CAP_PER_HOUR = env.int("ACCOUNT_MAIL_CAP_PER_HOUR", default=3)
 ACCOUNT_MAIL_CAP_PER_DAY = env.int("ACCOUNT_MAIL_CAP_PER_DAY", default=10)

@@ -1,5 +1,3 @@
-from functools import partial
-
 from anymail.signals import tracking
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +11,13 @@ class EmailsConfig(AppConfig):
         # Imported here: these modules import models, which need the app registry ready.
         from accounts.adapters import mail_sender_register
 
+        from .account_mail import account_mail_send
         from .mailings import CAMPAIGN_UPDATE_SUBSCRIBERS
-        from .models import Category, Mailing
+        from .models import Mailing
         from .registry import audience_register
-        from .services import email_enqueue
         from .webhooks import tracking_event_received
 
         tracking.connect(tracking_event_received, dispatch_uid="emails.tracking_event_received")
-        # accounts sits below emails: allauth's mails reach the outbox through this.
-        mail_sender_register(partial(email_enqueue, category=Category.TRANSACTIONAL))
+        # accounts sits below emails: allauth's mails reach the outbox through this, within caps.
+        mail_sender_register(account_mail_send)
         audience_register(Mailing.Audience.CAMPAIGN_UPDATES, CAMPAIGN_UPDATE_SUBSCRIBERS)
