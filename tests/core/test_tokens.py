@@ -9,6 +9,7 @@ import pytest
 from django.core import signing
 
 from campaigns.tokens import CONFIRM, WITHDRAW, signature_token, signature_token_read
+from config import settings as project_settings
 from core.tokens import token_open, token_seal
 from emails.models import Category
 from emails.unsubscribe import unsubscribe_token, unsubscribe_token_read
@@ -89,9 +90,7 @@ def test_links_mailed_in_the_old_signed_format_keep_working(settings):
     assert unsubscribe_token_read(old_unsubscribe) is None
 
 
-def test_the_password_reset_and_account_confirmation_links_expire(settings):
-    from config import settings as project_settings
-
+def test_the_password_reset_and_account_confirmation_links_expire():
     assert project_settings.PASSWORD_RESET_TIMEOUT <= 24 * 3600
     assert project_settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS <= 7
     assert project_settings.UNSUBSCRIBE_LINK_DAYS >= 60
