@@ -147,6 +147,9 @@ class ActionPageCacheMiddleware:
         slug = _shareable_request(request)
         if slug is None:
             return self.get_response(request)
+        # CommonMiddleware, which a hit never reaches, checks the Host against ALLOWED_HOSTS:
+        # DisallowedHost here is answered with a 400 as it would be there.
+        request.get_host()
         # The same choice LocaleMiddleware makes (the switcher's cookie, then Accept-Language).
         language = get_language_from_request(request)
         key, fresh = page_key(slug, language), fresh_key(slug, language)
@@ -210,6 +213,7 @@ class SigningLaneMiddleware:
         if match is None:
             return self.get_response(request)
         slug = match.group("slug")
+        request.get_host()  # ALLOWED_HOSTS, as in ActionPageCacheMiddleware
         # The same choice LocaleMiddleware makes (the switcher's cookie, then Accept-Language).
         language = get_language_from_request(request)
         kept = _submitted_pages.get((slug, language))

@@ -345,3 +345,15 @@ def test_an_action_published_in_the_admin_reaches_the_anonymous_home_page_at_onc
     with django_capture_on_commit_callbacks(execute=True):
         invalidation.action_changed(action_ids=[added.pk])
     assert "A brand new pledge" in Client().get("/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/act/{slug}/", "/", "/campaigns/"])
+def test_a_cached_page_is_refused_to_a_host_not_in_allowed_hosts(client, action, path):
+    path = path.format(slug=action.slug)
+    assert client.get(path).status_code == 200  # now cached
+    assert Client().get(path).status_code == 200  # and served from the cache
+
+    response = Client().get(path, HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    assert action.title not in response.content.decode()

@@ -62,3 +62,16 @@ def test_anything_else_goes_through_the_whole_stack(action, case):
         client.force_login(UserFactory(email="s3@example.org"))
         assert "your name is on it" in post(action, 3, client=client).content.decode()
     assert not Signature.objects.filter(email="s2@example.org").exists()
+
+
+def test_a_host_not_in_allowed_hosts_is_refused_in_the_lane_and_nothing_is_written(action):
+    post(action, 1)  # the lane now has the page
+    response = Client(headers=SITE).post(
+        f"/act/{action.slug}/",
+        {"first_name": "Ana", "last_name": "P", "email": "s2@example.org", "country": "CA"},
+        REMOTE_ADDR="192.0.2.2",
+        HTTP_HOST="attacker.example",
+    )
+    assert response.status_code == 400
+    assert not Signature.objects.filter(email="s2@example.org").exists()
+    assert OutboxEmail.objects.count() == 1
