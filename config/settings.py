@@ -235,6 +235,12 @@ if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
     EMAIL_BACKEND = "emails.backends.SMTPBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
+# The one provider whose bounce and complaint webhook is mounted (emails/webhooks.py): the ESP
+# Rally sends through, or set it when sending through that provider's SMTP relay.
+_backend_package = EMAIL_BACKEND.rsplit(".", 2)
+EMAIL_WEBHOOK_ESP = env.str(
+    "EMAIL_WEBHOOK_ESP", default=_backend_package[1] if _backend_package[0] == "anymail.backends" else ""
+)
 
 # Accounts: a custom user whose login is the email address, through django-allauth.
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views, webhooks
 
@@ -6,11 +6,6 @@ app_name = "emails"
 
 urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    # Before anymail's own URLs, so that Rally's stricter Postmark view answers this path.
-    path(
-        "anymail/postmark/tracking/",
-        webhooks.PostmarkTrackingWebhookView.as_view(),
-        name="postmark-tracking-webhook",
-    ),
-    path("anymail/", include("anymail.urls")),
+    # Only the configured provider's answers (emails.webhooks); anymail's other URLs are not mounted.
+    path("anymail/<slug:esp>/tracking/", webhooks.tracking_webhook, name="tracking-webhook"),
 ]

@@ -1,17 +1,26 @@
 """Bounces and complaints reported by the mail provider feed the suppression list.
 
-django-anymail's tracking webhooks normalise every provider's events; Rally uses Postmark's
-(mounted at /email/anymail/postmark/tracking/), protected by HTTP basic auth with the shared
-secret in ANYMAIL["WEBHOOK_SECRET"]. Anymail accepts anyone when no secret is set and answers a
-malformed body with a 500; Rally's view refuses both with a 400 and changes nothing.
+django-anymail's tracking webhooks normalise every provider's events. Only the tracking webhook of
+the provider Rally sends through answers (EMAIL_WEBHOOK_ESP, by default the <esp> of EMAIL_BACKEND
+anymail.backends.<esp>.EmailBackend), at /email/anymail/<esp>/tracking/; every other provider's
+address, and every address when none is configured (mail by SMTP), is a 404. It is protected by
+HTTP basic auth with the shared secret in ANYMAIL["WEBHOOK_SECRET"] (and the provider's own
+signature where anymail checks one). A request that fails the check gets a 400 and is logged as a
+warning: nobody is emailed (Django would mail the admins about each one, which anyone could
+trigger). Anymail accepts anyone when no secret is set and answers a malformed body with a 500;
+Rally's Postmark view refuses both with a 400 and changes nothing.
 """
 
 import logging
+from collections.abc import Callable
+from functools import cache
 
 from anymail.exceptions import AnymailConfigurationError, AnymailWebhookValidationFailure
 from anymail.signals import EventType, RejectReason
 from anymail.webhooks.postmark import PostmarkTrackingWebhookView as AnymailPostmarkTrackingWebhookView
 from django.conf import settings
+from django.http import Http404, HttpResponseBadRequest
+from django.views.decorators.csrf import csrf_exempt
 
 from .models import Suppression
 from .policy import suppress
@@ -38,6 +47,41 @@ class PostmarkTrackingWebhookView(AnymailPostmarkTrackingWebhookView):
             return super().parse_events(request)
         except (ValueError, TypeError, KeyError, AttributeError, AnymailConfigurationError) as error:
             raise AnymailWebhookValidationFailure(f"Malformed Postmark webhook: {error}") from error
+
+
+def configured_esp() -> str:
+    """The provider whose webhook answers, as its addresses name it ("postmark"), or ""."""
+    return settings.EMAIL_WEBHOOK_ESP
+
+
+@cache
+def _tracking_views() -> dict[str, Callable]:
+    from anymail.urls import urlpatterns
+
+    suffix = "_tracking_webhook"
+    views = {
+        pattern.name.removesuffix(suffix): pattern.callback
+        for pattern in urlpatterns
+        if (pattern.name or "").endswith(suffix)
+    }
+    views["postmark"] = PostmarkTrackingWebhookView.as_view()
+    return views
+
+
+@csrf_exempt
+def tracking_webhook(request, esp: str):
+    """The configured provider's tracking webhook; a 404 for any other provider."""
+    view = _tracking_views().get(esp) if esp == configured_esp() else None
+    if view is None:
+        raise Http404
+    try:
+        return view(request)
+    except AnymailWebhookValidationFailure as failure:
+        logger.warning("Refused a %s webhook request: %s", esp, failure)
+    except AnymailConfigurationError as error:
+        # The provider's signing key is missing from the settings: the operator's to fix.
+        logger.error("The %s webhook is not configured: %s", esp, error)
+    return HttpResponseBadRequest()
 
 
 def _suppression_reason(event) -> str:

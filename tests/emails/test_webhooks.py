@@ -19,6 +19,9 @@ SECRET = "hook-user:hook-secret-0123456789"
 @pytest.fixture(autouse=True)
 def webhook_secret(settings):
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    # The provider Rally sends through (from EMAIL_BACKEND, which stays the test backend here).
+    settings.EMAIL_WEBHOOK_ESP = "postmark"
+    settings.ADMINS = [("Admins", "admins@example.org")]
 
 
 def auth(secret=SECRET):
@@ -167,3 +170,69 @@ def test_a_message_sent_through_anymail_is_bounced_by_its_esp_id(client, setting
     outbox_deliver()
     later.refresh_from_db()
     assert later.status == OutboxEmail.Status.WITHHELD
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["mailgun/tracking/", "sendgrid/tracking/", "postmark/inbound/", "mailgun/inbound/", "nothing/tracking/"],
+)
+def test_only_the_configured_providers_webhook_is_mounted(client, path):
+    response = client.post(f"/email/anymail/{path}", data="{}", content_type="application/json", **auth())
+    assert response.status_code == 404
+    assert mail.outbox == []
+
+
+def test_with_no_provider_configured_no_webhook_answers(client, settings):
+    settings.EMAIL_WEBHOOK_ESP = ""
+    assert post(client, bounce(), **auth()).status_code == 404
+    assert not Suppression.objects.exists()
+
+
+@pytest.mark.parametrize("headers", [{}, auth("hook-user:wrong")], ids=["no-auth", "wrong-secret"])
+def test_a_refused_webhook_emails_no_one(client, headers):
+    assert post(client, bounce(), **headers).status_code == 400
+    assert mail.outbox == []
+
+
+def test_another_configured_providers_bad_signature_is_a_400_that_emails_no_one(client, settings):
+    settings.EMAIL_WEBHOOK_ESP = "mailgun"
+    settings.ANYMAIL = {**settings.ANYMAIL, "MAILGUN_WEBHOOK_SIGNING_KEY": "key-0123456789"}
+    event = {
+        "signature": {"timestamp": "1700000000", "token": "t" * 50, "signature": "0" * 64},
+        "event-data": {"event": "failed", "severity": "permanent", "recipient": "ana@example.org"},
+    }
+    response = client.post(
+        "/email/anymail/mailgun/tracking/", data=json.dumps(event), content_type="application/json", **auth()
+    )
+    assert response.status_code == 400
+    assert mail.outbox == []
+    assert not Suppression.objects.exists()
+
+
+def test_a_configured_provider_without_its_signing_key_is_a_400_that_emails_no_one(client, settings):
+    settings.EMAIL_WEBHOOK_ESP = "mailgun"
+    settings.ANYMAIL = {key: value for key, value in settings.ANYMAIL.items() if key != "MAILGUN_WEBHOOK_SIGNING_KEY"}
+    response = client.post("/email/anymail/mailgun/tracking/", data="{}", content_type="application/json", **auth())
+    assert response.status_code == 400
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("backend", "esp"),
+    [("anymail.backends.mailgun.EmailBackend", "mailgun"), ("django.core.mail.backends.smtp.EmailBackend", "")],
+)
+def test_the_mounted_provider_is_the_one_email_backend_sends_through(backend, esp):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEBUG": "on", "EMAIL_BACKEND": backend}
+    env.pop("EMAIL_WEBHOOK_ESP", None)
+    printed = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(repr(s.EMAIL_WEBHOOK_ESP))"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert printed.stdout.strip() == repr(esp)
