@@ -324,6 +324,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# /healthz shows the outbox's counts to staff and to a monitor sending `Authorization: Bearer <this>`.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+
 # Proxies: only the last TRUSTED_PROXY_COUNT hops of X-Forwarded-For are believed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Rally is served at the root. Without this, Django takes the prefix of every link from the

@@ -1,10 +1,11 @@
 """Pages made from several apps: the home page (campaigns and the tracker's headline) and the
-health check (the database, the broker and the outbox)."""
+health check (the database and the broker for anyone, the outbox for staff and monitors)."""
 
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -35,15 +36,24 @@ def _broker_status() -> str:
     return "ok"
 
 
+def _may_see_outbox(request) -> bool:
+    """Staff, or a monitor bearing HEALTHZ_TOKEN (`Authorization: Bearer <token>`): the outbox's
+    counts say how much mail is waiting or failing, which is nobody else's business."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_active and user.is_staff:
+        return True
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    token = settings.HEALTHZ_TOKEN
+    return bool(token) and scheme.lower() == "bearer" and constant_time_compare(given.strip(), token)
+
+
 @never_cache
 @require_GET
 def healthz(request):
     database = _database_status()
-    body = {
-        "database": database,
-        "broker": _broker_status(),
-        "outbox": outbox_health() if database == "ok" else None,
-    }
+    body = {"database": database, "broker": _broker_status()}
+    if _may_see_outbox(request):
+        body["outbox"] = outbox_health() if database == "ok" else None
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 

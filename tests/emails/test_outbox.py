@@ -256,7 +256,9 @@ def test_allauth_mail_goes_through_the_outbox(client, django_capture_on_commit_c
     assert "http://testserver/accounts/confirm-email/" in mail.outbox[0].body
 
 
-def test_healthz_counts_queued_and_failed(client):
+def test_healthz_counts_queued_and_failed(client, settings):
+    settings.HEALTHZ_TOKEN = "monitoring-token"
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer monitoring-token"
     OutboxEmail.objects.create(key="a", to_email="a@example.org", category=Category.TRANSACTIONAL)
     OutboxEmail.objects.create(
         key="b", to_email="b@example.org", category=Category.TRANSACTIONAL, status=OutboxEmail.Status.FAILED
