@@ -448,6 +448,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVERS": [{"url": SITE_URL}],
+    # drf-spectacular's own hook, then the 404 and 429 every endpoint may answer.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
 }
 
 # Campaigns: signatures, counts, embedding and the signing limits (README.md, "Default limits").
@@ -514,6 +516,7 @@ CELERY_BEAT_SCHEDULE["campaigns-reconcile-counts"] = {
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "ActionKindEnum": "campaigns.models.Action.Kind",
         "ActionPublicStatusEnum": [("live", "live"), ("closed", "closed")],
     }
 )
@@ -523,6 +526,7 @@ CELERY_BEAT_SCHEDULE["tracker-notifications"] = {"task": "tracker.tasks.send_due
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "TrackerAssessmentEnum": "tracker.models.Assessment",
+        "DevelopmentKindEnum": "tracker.models.Development.Kind",
         "TrackerReviewStatusEnum": "tracker.models.Review.Status",
     }
 )
