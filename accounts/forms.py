@@ -11,14 +11,14 @@ from django_countries import countries
 from .consent import WORDING
 from .geography import CANADIAN_REGIONS, US_REGIONS, normalise_postal_code, region_choices
 from .models import ConsentRecord, EmailPreferences, User
-from .validators import validate_person_name
+from .validators import PersonNameField, validate_person_name
 
 NAME_MAX_LENGTH = User._meta.get_field("first_name").max_length
 POSTAL_CODE_MAX_LENGTH = User._meta.get_field("postal_code").max_length
 
 
 def _name_field(label):
-    return forms.CharField(
+    return PersonNameField(
         label=label,
         max_length=NAME_MAX_LENGTH,
         required=False,

@@ -17,6 +17,7 @@ from django_countries import countries
 from accounts.consent import WORDING
 from accounts.geography import normalise_postal_code
 from accounts.models import ConsentRecord
+from accounts.validators import PersonNameField, looks_like_host
 from core.process_copies import ProcessCopies
 
 from .models import Action
@@ -39,7 +40,7 @@ def validate_person_name(value: str) -> None:
         raise ValidationError(_("Names cannot contain control characters."), code="control_characters")
     if value.startswith(_FORMULA_STARTS):
         raise ValidationError(_("Names cannot start with =, +, - or @."), code="formula")
-    if _URL_LIKE.search(value) or "@" in value:
+    if _URL_LIKE.search(value) or "@" in value or looks_like_host(value):
         raise ValidationError(_("Names cannot contain web or email addresses."), code="url")
 
 
@@ -65,10 +66,10 @@ class CountryField(forms.ChoiceField):
 
 
 class SignatureForm(forms.Form):
-    first_name = forms.CharField(
+    first_name = PersonNameField(
         label=_("First name"), max_length=NAME_MAX_LENGTH, validators=[validate_person_name], strip=True
     )
-    last_name = forms.CharField(
+    last_name = PersonNameField(
         label=_("Last name"), max_length=NAME_MAX_LENGTH, validators=[validate_person_name], strip=True
     )
     email = forms.EmailField(label=_("Email address"), max_length=254)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import normalise_name
 from core.reversing import reverse_cached
 
 # /act/confirm/<token>/ and /act/withdraw/<token>/ share the /act/ prefix with action slugs.
@@ -315,9 +316,10 @@ class Signature(models.Model):
 
     @property
     def public_name(self) -> str:
-        """First name and last initial: all that any public page shows of a supporter."""
-        first = self.first_name.strip()
-        initial = self.last_name.strip()[:1].upper()
+        """First name and last initial: all that any public page shows of a supporter, as plain
+        text in its normal form (names taken before the forms normalised them included)."""
+        first = normalise_name(self.first_name)
+        initial = normalise_name(self.last_name)[:1].upper()
         if not first:
             return str(_("A supporter"))
         return f"{first} {initial}." if initial else first
