@@ -155,6 +155,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction pooling, each transaction may run on another server session, so
+# nothing may rely on the session's state. On, Rally relies on none: delivery's outcome UPDATE is
+# not a prepared statement (PREPARE) and its commits wait for the disk (no SET synchronous_commit),
+# a mailing's writer holds a lease in the cache instead of a session advisory lock (core/locks.py),
+# and querysets are not read through server-side cursors. Off, those cost less; docs/operations.md
+# ("PgBouncer") weighs them.
+PGBOUNCER_TRANSACTION_POOLING = env.bool("PGBOUNCER_TRANSACTION_POOLING", default=False)
+if PGBOUNCER_TRANSACTION_POOLING:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache. Unset, Celery runs tasks in-process and the
@@ -221,18 +230,25 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; django-celery-beat copies them into the database, where the admin edits them.
 CELERY_BEAT_SCHEDULE: dict = {}
 
-# Email: one way out, through the outbox (emails/). This is the transport the workers use.
+# Email: one way out, through the outbox (emails/). The workers send with EMAIL_BACKEND, which is
+# - EMAIL_URL unset: emails.backends.FileAndConsoleBackend, each message a file under var/mail/;
+# - EMAIL_URL an smtp:// address (django-environ names Django's SMTP backend for it), or
+#   EMAIL_BACKEND set to Django's SMTP backend: RALLY_SMTP_BACKEND, Rally's subclass of Django's
+#   SMTP backend, which sends the outbox's own messages as the bytes rendered for them (without
+#   the email package's second pass) and every other message exactly as Django's does;
+# - EMAIL_BACKEND set to anything else (an ESP through django-anymail, such as
+#   anymail.backends.postmark.EmailBackend): that backend, as it is.
+DJANGO_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+RALLY_SMTP_BACKEND = "emails.backends.SMTPBackend"
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     globals().update(env.email_url_config(EMAIL_URL))
 else:
     EMAIL_BACKEND = "emails.backends.FileAndConsoleBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-# An ESP through django-anymail, e.g. EMAIL_BACKEND=anymail.backends.postmark.EmailBackend.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
-if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
-    # The same backend, sending the outbox's own messages without the email package's detour.
-    EMAIL_BACKEND = "emails.backends.SMTPBackend"
+if EMAIL_BACKEND == DJANGO_SMTP_BACKEND:
+    EMAIL_BACKEND = RALLY_SMTP_BACKEND
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 # The one provider whose bounce and complaint webhook is mounted (emails/webhooks.py): the ESP

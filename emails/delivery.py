@@ -219,7 +219,9 @@ class _Outcomes:
         work per outcome)."""
         sql = _outcome_sql(connection.vendor, names)
         count = len(names) + 2
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql" or settings.PGBOUNCER_TRANSACTION_POOLING:
+            # A prepared statement lives in one server session, which transaction pooling does not
+            # keep for us from one UPDATE to the next (docs/operations.md, "PgBouncer").
             return sql
         if names not in self._prepared:
             name = f"rally_outcome_{self.token[:12]}_{len(self._prepared)}"
@@ -498,8 +500,11 @@ def _commit_without_waiting_for_disk():
     a crash of the database server itself could lose the last fraction of a second of them. Such
     a row is found `sending` again, taken back by the sweeper and sent once more: the same risk
     as a worker killed mid-send, for about half of the cost of each outcome.
+
+    Not behind PgBouncer in transaction pooling: the SET would stay with a server session that
+    other clients' transactions then run on (docs/operations.md, "PgBouncer").
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or settings.PGBOUNCER_TRANSACTION_POOLING:
         yield
         return
     with connection.cursor() as cursor:
