@@ -25,7 +25,7 @@ def seed_pending(*, action_slug: str, count: int, email_prefix: str) -> list[str
     from django.urls import reverse
     from django.utils import timezone
 
-    from campaigns.addresses import normalise_email
+    from campaigns.abuse import signing_address
     from campaigns.models import Action, Signature
     from campaigns.tokens import CONFIRM, signature_token
 
@@ -41,7 +41,7 @@ def seed_pending(*, action_slug: str, count: int, email_prefix: str) -> list[str
                 first_name="Viral",
                 last_name=f"Supporter{number}",
                 email=email,
-                email_normalised=normalise_email(email),
+                email_normalised=signing_address(email),
                 country="CA",
                 region="ON",
                 postal_code="K1A 0B1",

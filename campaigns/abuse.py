@@ -23,7 +23,7 @@ from django_redis.cache import RedisCache
 
 from core.middleware import rate_limit_client
 
-from .addresses import email_domain
+from .addresses import email_domain, normalise_email
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -99,6 +99,12 @@ def signing_rules() -> SigningRules:
         cache.set(RULES_CACHE_KEY, rules, settings.SIGNING_RULES_CACHE_SECONDS)
     _local.rules = (now, rules)
     return rules
+
+
+def signing_address(address: str) -> str:
+    """The address as "one signature per mailbox" counts it: normalise_email with the admin's
+    alias-insensitive domains (the rules in force), the one step of it that reads them."""
+    return normalise_email(address, alias_insensitive_domains=signing_rules().alias_insensitive_domains)
 
 
 def forget_signing_rules() -> None:

@@ -2,23 +2,23 @@
 
 import hashlib
 import uuid
+from collections.abc import Collection
 
 MAX_LENGTH = 254
 # googlemail.com is the same mailbox as gmail.com.
 _DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
 
-def normalise_email(address: str) -> str:
-    """Trimmed and case-folded; for alias-insensitive domains, dots and +tags in the local part
-    are dropped (Gmail delivers a.b+x@gmail.com to ab@gmail.com), and aliased domains are folded."""
+def normalise_email(address: str, *, alias_insensitive_domains: Collection[str]) -> str:
+    """Trimmed and case-folded; for the alias-insensitive domains given, dots and +tags in the
+    local part are dropped (Gmail delivers a.b+x@gmail.com to ab@gmail.com), and aliased domains
+    are folded. A pure function: the admin's list is applied by campaigns.abuse.signing_address."""
     address = (address or "").strip().casefold()
     local, at, domain = address.rpartition("@")
     if not at:
         return address
     domain = domain.rstrip(".")
-    from .abuse import signing_rules  # the admin edits the list (abuse imports this module)
-
-    if domain in signing_rules().alias_insensitive_domains:
+    if domain in alias_insensitive_domains:
         local = local.split("+", 1)[0].replace(".", "")
         domain = _DOMAIN_ALIASES.get(domain, domain)
     normalised = f"{local}@{domain}"

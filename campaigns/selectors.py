@@ -18,7 +18,7 @@ from accounts.geography import CANADIAN_REGIONS, region_name
 from accounts.permissions import may_manage_campaigns
 from core.process_copies import ProcessCopies
 
-from .addresses import normalise_email
+from .abuse import signing_address
 from .cache_keys import breakdown_cache_key, count_cache_key, public_action_cache_key
 from .models import (
     Action,
@@ -271,7 +271,7 @@ def signatures_of(user):
     """The supporter's signatures: those made while signed in, and those made before with one of
     their verified addresses."""
     addresses = [
-        normalise_email(address)
+        signing_address(address)
         for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     ]
     return Signature.objects.filter(Q(user=user) | Q(user__isnull=True, email_normalised__in=addresses))

@@ -17,8 +17,7 @@ from core.rows import forget_reserved_ids, insert_sql, reserve_id, row_values
 from emails.models import Category
 from emails.services import email_enqueue, email_row, email_written
 
-from ..abuse import ip_hash, signing_verdict
-from ..addresses import normalise_email
+from ..abuse import ip_hash, signing_address, signing_verdict
 from ..models import Action, CountDelta, Signature
 from ..tokens import CONFIRM, confirm_url, signature_token_read, withdraw_url
 from .counts import count_change, fold_soon
@@ -195,7 +194,7 @@ def signature_create(
     if not action.is_open():
         raise ActionNotOpen(action.slug)
     email = email.strip()
-    normalised = normalise_email(email)
+    normalised = signing_address(email)
     user = user if user is not None and user.is_authenticated else None
     verified = _has_verified_address(user, email)
     in_sql = _insertable_in_sql(action, verified=verified)

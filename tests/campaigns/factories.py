@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from campaigns.addresses import normalise_email
+from campaigns.abuse import signing_address
 from campaigns.models import Action, Campaign, Signature, Target, TargetResponse, Threshold
 
 
@@ -42,7 +42,7 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     first_name = "Ana"
     last_name = "Pereira"
     email = factory.Sequence(lambda n: f"signer{n}@example.org")
-    email_normalised = factory.LazyAttribute(lambda s: normalise_email(s.email))
+    email_normalised = factory.LazyAttribute(lambda s: signing_address(s.email))
     country = "CA"
     region = "ON"
     postal_code = "K1A 0B1"

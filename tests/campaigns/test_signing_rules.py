@@ -4,8 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.models import GROUP_CAMPAIGN_MANAGERS
-from campaigns.abuse import signing_rules, signing_verdict
-from campaigns.addresses import normalise_email
+from campaigns.abuse import signing_address, signing_rules, signing_verdict
 from campaigns.models import AuditEntry, EmailDomainRule, NetworkRule, SigningLimits
 from tests.accounts.factories import UserFactory
 
@@ -46,7 +45,7 @@ def test_the_rules_are_read_once_and_shared_through_the_cache(django_assert_num_
     signing_rules()
     with django_assert_num_queries(0):
         signing_rules()
-        normalise_email("A.N.A@gmail.com")
+        signing_address("A.N.A@gmail.com")
 
 
 def test_changing_a_limit_in_the_admin_applies_at_once(client, manager, django_capture_on_commit_callbacks):
@@ -124,7 +123,7 @@ def test_bad_networks_and_domains_get_a_message(client, manager):
 
 
 def test_the_alias_insensitive_domains_are_editable(client, manager, django_capture_on_commit_callbacks):
-    assert normalise_email("a.n.a+x@example.net") == "a.n.a+x@example.net"
+    assert signing_address("a.n.a+x@example.net") == "a.n.a+x@example.net"
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/admin/campaigns/emaildomainrule/add/", {"kind": "alias", "domain": "example.net", "note": ""})
-    assert normalise_email("a.n.a+x@example.net") == "ana@example.net"
+    assert signing_address("a.n.a+x@example.net") == "ana@example.net"
