@@ -185,7 +185,17 @@ def _seed_signatures(action: Action, how_many: int, rng: random.Random, stdout) 
 
 @transaction.atomic
 def seed(*, create_users: bool, stdout) -> None:
-    now = timezone.now()
+    """The demo campaign with its three actions, the petition's thresholds, and demo signatures
+    (the demo supporter's own too when the demo accounts exist). Running it again adds nothing."""
+    campaign = _demo_campaign()
+    petition, pledge = _demo_petition_and_pledge(campaign)
+    _demo_letter_action(campaign)
+    _demo_thresholds(petition)
+    _demo_support(petition, pledge, create_users=create_users, stdout=stdout)
+    stdout.write(f"Demo campaign ready: /campaigns/{CAMPAIGN_SLUG}/")
+
+
+def _demo_campaign() -> Campaign:
     campaign, _created = Campaign.objects.get_or_create(
         slug=CAMPAIGN_SLUG,
         defaults={
@@ -195,43 +205,51 @@ def seed(*, create_users: bool, stdout) -> None:
             "story": STORY,
             "status": Campaign.Status.LIVE,
             "featured": True,
-            "published_at": now,
+            "published_at": timezone.now(),
         },
     )
-    pledge, _created = Action.objects.get_or_create(
-        slug=PLEDGE_SLUG,
-        defaults={
-            "campaign": campaign,
-            "kind": Action.Kind.PLEDGE,
-            "title": "Refugee? Migrant? Human Being.",
-            "summary": "Pledge to stand with everyone who flees danger, no matter where they were born.",
-            "ask": PLEDGE_ASK,
-            "goal": 1000,
-            "points": 5,
-            "ask_country": Action.Field.REQUIRED,
-            "ask_postal_code": Action.Field.OPTIONAL,
-            "status": Action.Status.LIVE,
-            "position": 1,
-        },
+    return campaign
+
+
+def _demo_action(campaign: Campaign, slug: str, **fields) -> Action:
+    """A live action of the demo campaign that asks for the country; `fields` are the rest."""
+    defaults = {"campaign": campaign, "status": Action.Status.LIVE, "ask_country": Action.Field.REQUIRED}
+    action, _created = Action.objects.get_or_create(slug=slug, defaults={**defaults, **fields})
+    return action
+
+
+def _demo_petition_and_pledge(campaign: Campaign) -> tuple[Action, Action]:
+    pledge = _demo_action(
+        campaign,
+        PLEDGE_SLUG,
+        kind=Action.Kind.PLEDGE,
+        title="Refugee? Migrant? Human Being.",
+        summary="Pledge to stand with everyone who flees danger, no matter where they were born.",
+        ask=PLEDGE_ASK,
+        goal=1000,
+        points=5,
+        ask_postal_code=Action.Field.OPTIONAL,
+        position=1,
     )
-    petition, _created = Action.objects.get_or_create(
-        slug=PETITION_SLUG,
-        defaults={
-            "campaign": campaign,
-            "kind": Action.Kind.PETITION,
-            "title": "Suspend the Safe Third Country Agreement",
-            "summary": "Call on the Government of Canada to suspend the agreement while the United States "
-            "is not a safe country for asylum seekers.",
-            "ask": PETITION_ASK,
-            "target": "The Government of Canada",
-            "goal": 1000,
-            "points": 10,
-            "ask_country": Action.Field.REQUIRED,
-            "ask_postal_code": Action.Field.OPTIONAL,
-            "status": Action.Status.LIVE,
-            "position": 0,
-        },
+    petition = _demo_action(
+        campaign,
+        PETITION_SLUG,
+        kind=Action.Kind.PETITION,
+        title="Suspend the Safe Third Country Agreement",
+        summary="Call on the Government of Canada to suspend the agreement while the United States "
+        "is not a safe country for asylum seekers.",
+        ask=PETITION_ASK,
+        target="The Government of Canada",
+        goal=1000,
+        points=10,
+        ask_postal_code=Action.Field.OPTIONAL,
+        position=0,
     )
+    return petition, pledge
+
+
+def _demo_letter_action(campaign: Campaign) -> Action:
+    """The letter to the Minister, who gets each letter on its own."""
     target, _created = Target.objects.get_or_create(
         email=DEMO_TARGET_EMAIL,
         defaults={
@@ -240,26 +258,25 @@ def seed(*, create_users: bool, stdout) -> None:
             "delivery": Target.Delivery.EACH,
         },
     )
-    Action.objects.get_or_create(
-        slug=LETTER_SLUG,
-        defaults={
-            "campaign": campaign,
-            "kind": Action.Kind.LETTER,
-            "title": "Write to the Minister",
-            "summary": "Ask the Minister of Immigration, Refugees and Citizenship to suspend the agreement.",
-            "ask": LETTER_ASK,
-            "target": target.display_name,
-            "letter_target": target,
-            "letter_subject": LETTER_SUBJECT,
-            "letter_template": LETTER_TEMPLATE,
-            "goal": 250,
-            "points": 15,
-            "ask_country": Action.Field.REQUIRED,
-            "ask_postal_code": Action.Field.REQUIRED,
-            "status": Action.Status.LIVE,
-            "position": 2,
-        },
+    return _demo_action(
+        campaign,
+        LETTER_SLUG,
+        kind=Action.Kind.LETTER,
+        title="Write to the Minister",
+        summary="Ask the Minister of Immigration, Refugees and Citizenship to suspend the agreement.",
+        ask=LETTER_ASK,
+        target=target.display_name,
+        letter_target=target,
+        letter_subject=LETTER_SUBJECT,
+        letter_template=LETTER_TEMPLATE,
+        goal=250,
+        points=15,
+        ask_postal_code=Action.Field.REQUIRED,
+        position=2,
     )
+
+
+def _demo_thresholds(petition: Action) -> None:
     Threshold.objects.get_or_create(
         action=petition,
         count=500,
@@ -274,6 +291,11 @@ def seed(*, create_users: bool, stdout) -> None:
         count=1000,
         defaults={"name": "Our goal", "consequence": "We deliver the petition to the Minister in person."},
     )
+
+
+def _demo_support(petition: Action, pledge: Action, *, create_users: bool, stdout) -> None:
+    """Demo signatures on the petition and the pledge (the same ones on every run, from one seed),
+    the demo supporter's own, and the counts folded so the pages show them at once."""
     rng = random.Random(2018)
     _seed_signatures(petition, 340, rng, stdout)
     _seed_signatures(pledge, 185, rng, stdout)
@@ -281,7 +303,6 @@ def seed(*, create_users: bool, stdout) -> None:
         _seed_supporter(petition)
     ActionCount.objects.bulk_create([ActionCount(action=petition), ActionCount(action=pledge)], ignore_conflicts=True)
     counts_fold(action_ids=[petition.pk, pledge.pk])
-    stdout.write(f"Demo campaign ready: /campaigns/{CAMPAIGN_SLUG}/")
 
 
 def _seed_supporter(petition: Action) -> None:

@@ -529,63 +529,105 @@ def outbox_deliver(*, ids: list[int] | None = None, limit: int | None = None) ->
     pending = _claim(ids=ids, limit=limit or settings.EMAIL_DELIVERY_BATCH_SIZE, token=token)
     if not pending:
         return 0
-    claimed = len(pending)
-    outcomes = _Outcomes(token)
-    reasons = bulk_withhold_reasons(pending)
-    senders = _Senders(settings.EMAIL_SMTP_CONNECTIONS)
-    prepared: dict = {}
-    started = last_refresh = time.monotonic()
-    refresh_every = settings.EMAIL_CLAIM_TIMEOUT / 4
+    run = _Run(pending, token)
     try:
         with _commit_without_waiting_for_disk():
-            while pending or senders.in_flight:
-                while pending and senders.has_room():
-                    if time.monotonic() - last_refresh > refresh_every:
-                        pending = _still_held(pending, token)
-                        last_refresh = time.monotonic()
-                        if not pending:
-                            break
-                    if pending[0].pk not in prepared:
-                        prepared = {
-                            email.pk: _prepare(email, outcomes, reasons.get(email.pk, ""))
-                            for email in pending[:PREPARE_AHEAD]
-                        }
-                    email = pending.pop(0)
-                    if prepared[email.pk] is None:
-                        continue  # settled without sending
-                    try:
-                        acquire_send_token()
-                    except ThrottleUnavailable as error:
-                        outcomes.release([email, *pending], delay=THROTTLE_UNAVAILABLE_DELAY, note=str(error))
-                        pending = []
-                        break
-                    senders.submit(email, prepared[email.pk])
-                if not senders.in_flight:
-                    continue
-                email, message, sent, error = senders.next_result()
-                if isinstance(error, BaseException) and not isinstance(error, Exception):
-                    raise error
-                _record(email, message, sent, error, outcomes)
-                if isinstance(error, _ConnectionDown):
-                    # The others would meet the same closed door: they wait for their retry time too.
-                    for other in pending:
-                        outcomes.retry_or_fail(other, f"not tried: {error.error}")
-                    pending = []
-                if pending and time.monotonic() - started > DELIVERY_TIME_BUDGET:
-                    outcomes.release(pending)
-                    pending = []
-                    # At least one row went out in this run, so this chain of tasks always progresses.
-                    outbox_dispatch(ids=None)
+            run.send_all()
     except BaseException:
         # Soft time limit, worker shutdown, a database error: what was not tried goes back now
         # rather than after the claim timeout. (A SIGKILL leaves it to the sweeper, as it does
         # the few messages that were on the wire.)
-        try:
-            outcomes.release(pending)
-        except Exception:
-            logger.exception("Could not hand %d outbox rows back to the queue", len(pending))
+        run.hand_back_untried()
         raise
     finally:
-        senders.close()
-        outcomes.close()
-    return claimed
+        run.close()
+    return len(pending)
+
+
+class _Run:
+    """One delivery run: the rows it claimed and has not tried yet (`pending`), the messages built
+    ahead of sending, the senders, and the outcomes written as they come."""
+
+    def __init__(self, claimed: list[OutboxEmail], token: str):
+        self.pending = list(claimed)
+        self.token = token
+        self.outcomes = _Outcomes(token)
+        self.withhold_reasons = bulk_withhold_reasons(claimed)
+        self.senders = _Senders(settings.EMAIL_SMTP_CONNECTIONS)
+        self.messages: dict = {}
+        self.started = self.last_refresh = time.monotonic()
+        self.refresh_every = settings.EMAIL_CLAIM_TIMEOUT / 4
+
+    def send_all(self) -> None:
+        while self.pending or self.senders.in_flight:
+            self._hand_to_senders()
+            if self.senders.in_flight:
+                self._record_next_result()
+
+    def _hand_to_senders(self) -> None:
+        """Gives the senders the next rows, as long as they have room for them."""
+        while self.pending and self.senders.has_room():
+            if not self._claim_still_held():
+                return
+            message = self._message(self.pending[0])
+            email = self.pending.pop(0)
+            if message is None:
+                continue  # settled without sending
+            if not self._rate_allows(email):
+                return
+            self.senders.submit(email, message)
+
+    def _claim_still_held(self) -> bool:
+        """Every quarter of the claim timeout, drops the rows the sweeper took back meanwhile;
+        False when none is left."""
+        if time.monotonic() - self.last_refresh > self.refresh_every:
+            self.pending = _still_held(self.pending, self.token)
+            self.last_refresh = time.monotonic()
+        return bool(self.pending)
+
+    def _message(self, email: OutboxEmail):
+        """The row's message, built with the next PREPARE_AHEAD rows' (None once it was settled
+        without sending: withheld)."""
+        if email.pk not in self.messages:
+            self.messages = {
+                row.pk: _prepare(row, self.outcomes, self.withhold_reasons.get(row.pk, ""))
+                for row in self.pending[:PREPARE_AHEAD]
+            }
+        return self.messages[email.pk]
+
+    def _rate_allows(self, email: OutboxEmail) -> bool:
+        """Waits for the shared sending rate's token; with the limiter unreachable, this row and
+        the rest go back to the queue for a while."""
+        try:
+            acquire_send_token()
+        except ThrottleUnavailable as error:
+            self.outcomes.release([email, *self.pending], delay=THROTTLE_UNAVAILABLE_DELAY, note=str(error))
+            self.pending = []
+            return False
+        return True
+
+    def _record_next_result(self) -> None:
+        email, message, sent, error = self.senders.next_result()
+        if isinstance(error, BaseException) and not isinstance(error, Exception):
+            raise error
+        _record(email, message, sent, error, self.outcomes)
+        if isinstance(error, _ConnectionDown):
+            # The others would meet the same closed door: they wait for their retry time too.
+            for other in self.pending:
+                self.outcomes.retry_or_fail(other, f"not tried: {error.error}")
+            self.pending = []
+        if self.pending and time.monotonic() - self.started > DELIVERY_TIME_BUDGET:
+            self.outcomes.release(self.pending)
+            self.pending = []
+            # At least one row went out in this run, so this chain of tasks always progresses.
+            outbox_dispatch(ids=None)
+
+    def hand_back_untried(self) -> None:
+        try:
+            self.outcomes.release(self.pending)
+        except Exception:
+            logger.exception("Could not hand %d outbox rows back to the queue", len(self.pending))
+
+    def close(self) -> None:
+        self.senders.close()
+        self.outcomes.close()

@@ -22,7 +22,7 @@ from . import registry
 from .models import Category, DigestRun, OutboxEmail
 from .policy import email_hash, suppressed_hashes
 from .rendering import valid_address
-from .services import _dispatch_on_commit, _language
+from .services import email_row, outbox_write
 
 logger = logging.getLogger(__name__)
 
@@ -141,70 +141,89 @@ def send_digest_batch(*, now: datetime, pk_from: int, pk_to: int, zones: list[tu
     outcome = {"sent": 0, "empty": 0, "skipped": 0}
     if not zones:
         return outcome
-    periods = {(zone, frequency): period for zone, frequency, period in zones}
     with transaction.atomic():
-        users = list(
-            _due_users(now, zones)
-            .filter(pk__gte=pk_from, pk__lte=pk_to)
-            .select_related("email_preferences")
-            .order_by("pk")
-            .select_for_update(of=("self",), skip_locked=True)
-        )
+        users = _lock_due_users(now, zones, pk_from=pk_from, pk_to=pk_to)
         if not users:
             return outcome
-        suppressed = suppressed_hashes({email_hash(user.email) for user in users}, Category.DIGEST)
-        last_sent = dict(
-            DigestRun.objects.filter(user__in=users, outcome=DigestRun.Outcome.SENT)
-            .values("user_id")
-            .annotate(last=Max("until"))
-            .values_list("user_id", "last")
-        )
-        parts = [source(users=users, until=now) for source in registry.digest_sources]
-        runs = []
-        emails = []
-        for user in users:
-            frequency = user.email_preferences.digest_frequency
-            period = periods[(user.time_zone, frequency)]
-            if not valid_address(user.email) or email_hash(user.email) in suppressed:
-                outcome["skipped"] += 1
-                continue
-            since = max(last_sent.get(user.pk) or _window_start(frequency, now), _window_start(frequency, now))
-            context = digest_context(user=user, since=since, until=now, parts=parts)
-            if context is None:
-                runs.append(
-                    DigestRun(user=user, period=period, outcome=DigestRun.Outcome.EMPTY, since=since, until=now)
-                )
-                outcome["empty"] += 1
-                continue
-            emails.append(
-                OutboxEmail(
-                    key=f"digest:{user.pk}:{period}",
-                    to_email=user.email.lower(),
-                    category=Category.DIGEST,
-                    template=TEMPLATE,
-                    context=context,
-                    user=user,
-                    language=_language(None, user),
-                )
-            )
-            runs.append(DigestRun(user=user, period=period, outcome=DigestRun.Outcome.SENT, since=since, until=now))
-            outcome["sent"] += 1
-        if emails:
-            # A key that exists already (a run that got this far before) adds nothing.
-            OutboxEmail.objects.bulk_create(emails, ignore_conflicts=True)
-            _dispatch_on_commit(
-                list(
-                    OutboxEmail.objects.filter(
-                        key__in=[email.key for email in emails], status=OutboxEmail.Status.QUEUED
-                    ).values_list("pk", flat=True)
-                )
-            )
-        try:
-            with transaction.atomic():
-                DigestRun.objects.bulk_create(runs)
-        except IntegrityError:
-            # Another run did some of these supporters meanwhile; their outbox keys already
-            # existed, so no email was added twice. Keep the rows that are new.
-            DigestRun.objects.bulk_create(runs, ignore_conflicts=True)
+        emails, runs = _digests(users, now=now, zones=zones, outcome=outcome)
+        # A key that exists already (a run that got this far before) adds nothing.
+        outbox_write(emails)
+        _record_runs(runs)
     logger.info("Digest batch %s–%s: %s", pk_from, pk_to, outcome)
     return outcome
+
+
+def _lock_due_users(now: datetime, zones: list[tuple], *, pk_from: int, pk_to: int) -> list:
+    """The due supporters in the range, locked for this batch; those another batch holds are
+    skipped, not waited for."""
+    return list(
+        _due_users(now, zones)
+        .filter(pk__gte=pk_from, pk__lte=pk_to)
+        .select_related("email_preferences")
+        .order_by("pk")
+        .select_for_update(of=("self",), skip_locked=True)
+    )
+
+
+def _digests(users: list, *, now: datetime, zones: list[tuple], outcome: dict) -> tuple[list, list]:
+    """Each supporter's digest (an outbox row not written yet) and DigestRun, counted in `outcome`:
+    skipped (no valid address, or suppressed), empty (nothing new: a run, no email) or sent."""
+    periods = {(zone, frequency): period for zone, frequency, period in zones}
+    suppressed = suppressed_hashes({email_hash(user.email) for user in users}, Category.DIGEST)
+    last_sent = _last_sent(users)
+    parts = [source(users=users, until=now) for source in registry.digest_sources]
+    emails, runs = [], []
+    for user in users:
+        if not valid_address(user.email) or email_hash(user.email) in suppressed:
+            outcome["skipped"] += 1
+            continue
+        frequency = user.email_preferences.digest_frequency
+        period = periods[(user.time_zone, frequency)]
+        window_start = _window_start(frequency, now)
+        since = max(last_sent.get(user.pk) or window_start, window_start)
+        context = digest_context(user=user, since=since, until=now, parts=parts)
+        sent = context is not None
+        if sent:
+            emails.append(_digest_row(user, period, context))
+        runs.append(
+            DigestRun(
+                user=user,
+                period=period,
+                outcome=DigestRun.Outcome.SENT if sent else DigestRun.Outcome.EMPTY,
+                since=since,
+                until=now,
+            )
+        )
+        outcome["sent" if sent else "empty"] += 1
+    return emails, runs
+
+
+def _last_sent(users: list) -> dict:
+    """When each supporter's last digest sent covered up to (user id -> until)."""
+    return dict(
+        DigestRun.objects.filter(user__in=users, outcome=DigestRun.Outcome.SENT)
+        .values("user_id")
+        .annotate(last=Max("until"))
+        .values_list("user_id", "last")
+    )
+
+
+def _digest_row(user, period: str, context: dict) -> OutboxEmail:
+    return email_row(
+        key=f"digest:{user.pk}:{period}",
+        to=user.email,
+        category=Category.DIGEST,
+        template=TEMPLATE,
+        context=context,
+        user=user,
+    )
+
+
+def _record_runs(runs: list) -> None:
+    try:
+        with transaction.atomic():
+            DigestRun.objects.bulk_create(runs)
+    except IntegrityError:
+        # Another run did some of these supporters meanwhile; their outbox keys already
+        # existed, so no email was added twice. Keep the rows that are new.
+        DigestRun.objects.bulk_create(runs, ignore_conflicts=True)

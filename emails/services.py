@@ -32,6 +32,7 @@ __all__ = [
     "email_enqueue",
     "email_row",
     "email_written",
+    "outbox_write",
     "forget_dispatch_window",
     "email_unsubscribe",
     "outbox_deliver",
@@ -151,13 +152,36 @@ def email_enqueue(*, dispatch_soon: bool = False, fresh_key: bool = False, **fie
     guards a repeated key, two round trips fewer on every signature.
     """
     email = email_row(**fields)
-    try:
-        with transaction.atomic(savepoint=not fresh_key):
-            email.save(force_insert=True)
-    except IntegrityError:
-        return None
-    email_written(email, dispatch_soon=dispatch_soon)
-    return email
+    return email if outbox_write([email], dispatch_soon=dispatch_soon, fresh_keys=fresh_key) else None
+
+
+def outbox_write(rows: list[OutboxEmail], *, dispatch_soon: bool = False, fresh_keys: bool = False) -> list[int]:
+    """The one way rows (built by email_row) enter the outbox, in the caller's transaction: a row
+    whose key is already used adds nothing, so nothing is sent twice. Each row written is handed
+    to delivery once the transaction commits. Returns the ids of the rows written.
+
+    One row is inserted under a savepoint that a used key rolls back (none with `fresh_keys`, the
+    caller's word that its keys name rows its own transaction just created); many rows in one
+    bulk INSERT that skips used keys, then one SELECT of their ids. (campaigns' signature_create
+    puts its row, built by email_row, in the statement that writes the signature, and calls
+    email_written itself: on PostgreSQL a signature and its email are one statement.)
+    """
+    if len(rows) == 1:
+        [email] = rows
+        try:
+            with transaction.atomic(savepoint=not fresh_keys):
+                email.save(force_insert=True)
+        except IntegrityError:
+            return []
+        email_written(email, dispatch_soon=dispatch_soon)
+        return [email.pk]
+    if not rows:
+        return []
+    OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.key for row in rows]
+    ids = list(OutboxEmail.objects.filter(key__in=keys, status=OutboxEmail.Status.QUEUED).values_list("pk", flat=True))
+    _dispatch_on_commit(ids)
+    return ids
 
 
 def email_row(
@@ -244,59 +268,91 @@ def email_bulk_enqueue(
     {"subject", "text", "html"}, which is sent as it is. Returns the number of rows written.
     """
     written = 0
-    last_pk = None
-    ordered = audience.order_by("pk")
-    while True:
-        batch = list((ordered.filter(pk__gt=last_pk) if last_pk is not None else ordered)[:batch_size])
-        if not batch:
-            break
-        last_pk = batch[-1].pk
-        members = []
-        for member in batch:
-            to = recipient(member)
-            address = valid_address(to.email)
-            if address:
-                members.append((member, to, address.lower()))
-        keys = {member.pk: f"{key_prefix}:{member.pk}"[:255] for member, _to, _address in members}
-        existing = set(OutboxEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-        suppressed = suppressed_hashes({email_hash(address) for _m, _t, address in members}, category)
-        consenting = (
-            None
-            if consent_checked
-            else consenting_user_ids({to.user.pk for _m, to, _a in members if to.user is not None}, category)
-        )
+    for batch in _batches_by_pk(audience, batch_size):
         rows = []
-        for member, to, address in members:
-            if keys[member.pk] in existing or email_hash(address) in suppressed:
-                continue
-            if consenting is not None and to.user is not None and to.user.pk not in consenting:
-                continue
+        for member, to, address, key in _members_to_write(
+            _addressable(batch, recipient), key_prefix=key_prefix, category=category, consent_checked=consent_checked
+        ):
             context = build(member)
-            if context is None:
-                continue
-            content = {} if template else context
-            rows.append(
-                OutboxEmail(
-                    key=keys[member.pk],
-                    to_email=address,
-                    category=category,
-                    template=template,
-                    context=context if template else {},
-                    subject=content.get("subject", "")[:300],
-                    body_text=content.get("text", ""),
-                    body_html=content.get("html", ""),
-                    user=to.user,
-                    language=_language(to.language, to.user),
-                    consent_checked=consent_checked,
-                    from_email=from_email[:300],
+            if context is not None:
+                rows.append(
+                    _bulk_row(to, address, key, context, category, template, consent_checked, from_email=from_email)
                 )
-            )
-        if rows:
-            OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True)
-            ids = list(OutboxEmail.objects.filter(key__in=[row.key for row in rows]).values_list("pk", flat=True))
-            written += len(ids)
-            _dispatch_on_commit(ids)
+        written += len(outbox_write(rows))
     return written
+
+
+def _batches_by_pk(queryset: QuerySet, size: int):
+    """The queryset's rows in lists of `size`, by primary key: never all of them in memory."""
+    ordered = queryset.order_by("pk")
+    last_pk = None
+    while True:
+        batch = list((ordered.filter(pk__gt=last_pk) if last_pk is not None else ordered)[:size])
+        if not batch:
+            return
+        last_pk = batch[-1].pk
+        yield batch
+
+
+def _addressable(batch: list, recipient: Callable[[object], Recipient]) -> list[tuple]:
+    """(member, recipient, address) for each member with one valid address."""
+    members = []
+    for member in batch:
+        to = recipient(member)
+        address = valid_address(to.email)
+        if address:
+            members.append((member, to, address.lower()))
+    return members
+
+
+def _members_to_write(members: list[tuple], *, key_prefix: str, category: str, consent_checked: bool) -> list[tuple]:
+    """(member, recipient, address, key) for each member not written yet (the key is unused), not
+    suppressed for the category and, unless `consent_checked`, a user who consents to it."""
+    keys = {member.pk: f"{key_prefix}:{member.pk}"[:255] for member, _to, _address in members}
+    existing = set(OutboxEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    suppressed = suppressed_hashes({email_hash(address) for _m, _t, address in members}, category)
+    consenting = (
+        None
+        if consent_checked
+        else consenting_user_ids({to.user.pk for _m, to, _a in members if to.user is not None}, category)
+    )
+    wanted = []
+    for member, to, address in members:
+        if keys[member.pk] in existing or email_hash(address) in suppressed:
+            continue
+        if consenting is not None and to.user is not None and to.user.pk not in consenting:
+            continue
+        wanted.append((member, to, address, keys[member.pk]))
+    return wanted
+
+
+def _bulk_row(
+    to: Recipient,
+    address: str,
+    key: str,
+    context: dict,
+    category: str,
+    template: str,
+    consent_checked: bool,
+    *,
+    from_email: str,
+) -> OutboxEmail:
+    """With a template, `context` is its JSON context; without, the finished content."""
+    content = {} if template else context
+    return email_row(
+        key=key,
+        to=address,
+        category=category,
+        template=template,
+        context=context if template else {},
+        subject=content.get("subject", ""),
+        body_text=content.get("text", ""),
+        body_html=content.get("html", ""),
+        user=to.user,
+        language=to.language,
+        consent_checked=consent_checked,
+        from_email=from_email,
+    )
 
 
 def _topic_for(category: str):
