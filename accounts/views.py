@@ -68,7 +68,7 @@ def language_set(request):
     """The header's language switcher: Django's cookie, and for a signed-in supporter their saved
     preference too (which otherwise outranks the cookie, so the switch would do nothing).
 
-    The switcher is on pages that anonymous visitors share from the cache (campaigns.page_cache),
+    The switcher is on pages that anonymous visitors share from the cache (campaigns.fastpath),
     which carry no CSRF token. For them it changes only a cookie, so a post from this site (its
     Origin, else its Referer) is enough; a signed-in supporter's saved preference stays behind
     Django's CSRF check (their pages are rendered for them, with a token)."""

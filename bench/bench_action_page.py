@@ -1,7 +1,7 @@
 """The action page under load: gunicorn with production settings, wrk at 32 connections.
 
 Every request is a new visitor (wrk sends no cookies), so each gets the page every anonymous
-visitor shares (campaigns.page_cache): no CSRF token or cookie of its own, the sign form being
+visitor shares (campaigns.fastpath): no CSRF token or cookie of its own, the sign form being
 checked by its Origin instead.
 
 Targets: at least 1,500 requests per second with a 99th percentile under 50 ms on the 2-CPU

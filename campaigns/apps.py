@@ -13,6 +13,7 @@ class CampaignsConfig(AppConfig):
 
         from .audiences import SIGNERS
         from .digests import digest_batch
+        from .fastpath import checks  # noqa: F401 - registers the middleware order check
 
         # emails knows no campaign: it learns what a digest holds and whom a mailing reaches.
         digest_source_register(digest_batch)

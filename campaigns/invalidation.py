@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from .cache_keys import breakdown_cache_key, count_cache_key, public_action_cache_key
+from .fastpath.page_cache import LISTING_PAGES, forget_pages
 from .fragments import (
     CAMPAIGN_LIST,
     CONFIRM_OUTCOMES,
@@ -34,7 +35,6 @@ from .fragments import (
     forget_fragments,
 )
 from .models import Action
-from .page_cache import LISTING_PAGES, forget_pages
 
 _LISTING_FRAGMENTS = [HOME, CAMPAIGN_LIST]
 

@@ -6,32 +6,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.middleware import client_address
-from core.origins import posted_from
-from core.sites import absolute_url
 from core.views import csrf_failure
 
-from . import fragments, page_cache, selectors
-from .forms import SignatureForm
+from . import fragments, selectors
+from .fastpath import lane, page_cache
 from .models import Action, Signature
 from .panels import action_context, panel_context
-from .services import ActionChanged, ActionNotOpen, signature_confirm, signature_create, signature_withdraw
+from .services import ActionChanged, signature_confirm, signature_withdraw
 from .sharing import action_share_url, share_links
+from .signing import embed_origin_allowed, sign_allowed, sign_attempt
 from .tokens import CONFIRM, WITHDRAW
 
 
 def render_listing(request, template: str, content):
     """The home page (pages.views) or the campaign list: for an anonymous visitor without a session, the page
-    every such visitor shares (campaigns.page_cache), with no CSRF token in its language switcher."""
+    every such visitor shares (campaigns.fastpath), with no CSRF token in its language switcher."""
     if not page_cache.shared_page_visitor(request):
         return render(request, template, {"content": content})
     return page_cache.mark_shareable(render(request, template, {"content": content, "shared_page": True}))
@@ -122,38 +118,23 @@ def _sign_posted(request, slug: str, *, embed: bool, user):
 
 
 def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = False):
-    """Validates the form and hands it to signature_create; every outcome renders the same page.
-    With `action_copy`, what the page would say from the copy is checked first (ActionChanged)."""
+    """Takes the post (campaigns.signing, as the signing lane does) and renders its page; every
+    outcome of a valid form renders the same page. With `action_copy`, ActionChanged when the
+    copy no longer stands, before the page says anything from it."""
     page = "campaigns/action_embed.html" if embed else "campaigns/action_detail.html"
-
-    def check_copy():
-        # Before the page says anything from the copy.
-        if action_copy and not selectors.action_copy_current(action):
-            raise ActionChanged(action.slug)
-
-    if not action.is_open():
-        check_copy()
+    attempt = sign_attempt(request, action, user=user, action_copy=action_copy)
+    if attempt.closed:
         context = _page_context(request, action, embed=embed)
         context["not_recorded"] = True
         return render(request, page, context, status=409)
-    form = SignatureForm.validating(request.POST, action=action)
-    if not form.is_valid():
-        check_copy()
-        form = SignatureForm(request.POST, action=action)  # one of its own to show the errors in
-        form.is_valid()
-        return render(request, page, _page_context(request, action, form, embed=embed), status=400)
-    try:
-        result = _take_signature(request, action, form, user=user, action_copy=action_copy)
-    except ActionNotOpen:
-        context = _page_context(request, action, embed=embed)
-        context["not_recorded"] = True
-        return render(request, page, context, status=409)
+    if not attempt.taken:
+        return render(request, page, _page_context(request, action, attempt.form, embed=embed), status=400)
     template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
-    context = {"action": action, "counted": result.counted}
-    if embed or result.counted or not page_cache.shared_page_visitor(request):
+    context = {"action": action, "counted": attempt.result.counted}
+    if embed or attempt.result.counted or not page_cache.shared_page_visitor(request):
         return render(request, template, {**context, "share_html": _share_html(action)})
     # Every anonymous supporter gets the same page whatever happened (it must reveal nothing), so
-    # it is rendered once per action and language, without a CSRF token (see _sign_allowed).
+    # it is rendered once per action and language, without a CSRF token (see signing.sign_allowed).
     html = fragments.cached_fragment(
         fragments.action_submitted_name(action.pk),
         lambda: render_to_string(
@@ -162,66 +143,14 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
         timeout=fragments.FORM_FRAGMENT_SECONDS,
         version=fragments.action_version(action),
     )
-    response = HttpResponse(html)
-    response.shared_submitted_version = fragments.action_version(action)  # see SigningLaneMiddleware
-    return response
+    return lane.keep_for_lane(HttpResponse(html), version=fragments.action_version(action))
 
 
-def _take_signature(request, action: Action, form: SignatureForm, *, user, action_copy: bool):
-    return signature_create(
-        action=action,
-        **form.signature_details(),
-        user=user,
-        ip_address=client_address(request),
-        honeypot=form.cleaned_data["website"],
-        language=get_language(),
-        source_url=absolute_url(action.get_absolute_url()),
-        action_copy=action_copy,
-    )
-
-
-def sign_in_lane(request, slug: str, *, version: str) -> bool:
-    """page_cache.SigningLaneMiddleware's part, before the session, authentication and the rest
-    of the middleware: takes a stateless anonymous visitor's signature, as _sign would, when the
-    action is open (at the `version` of the page the middleware holds) and the form valid. True
-    when it was taken; False when anything else applies, and then nothing was written: the
-    request goes through the whole stack, which answers it."""
-    # What _sign_allowed asks of an anonymous post (request.user is not there yet).
-    if not embed_origin_allowed(request):
-        return False
-    action = selectors.action_for_signing(slug)
-    if action is None or fragments.action_version(action) != version or not action.is_open():
-        return False
-    form = SignatureForm.validating(request.POST, action=action)
-    if not form.is_valid():
-        return False
-    try:
-        _take_signature(request, action, form, user=None, action_copy=True)
-    except (ActionChanged, ActionNotOpen):
-        return False
-    return True
-
-
-def _sign_allowed(request) -> bool:
-    """The sign form's protection against cross-site posts.
-
-    The anonymous action page is one cached page for everyone (campaigns.page_cache), so its form
-    carries no per-visitor CSRF token. An anonymous signature is protected as the embed's is: the
-    post must come from this site or a partner site (Origin, else Referer), the honeypot and the
-    per-IP limits apply, and nothing counts until the address is confirmed from its inbox. A
-    forged cross-site post could only ask a stranger's inbox for a confirmation, which the same
-    person could do by typing into the form. A signed-in supporter's signature counts at once, so
-    it stays behind Django's CSRF check (their page is rendered for them, with a token)."""
-    if request.user.is_authenticated:
-        return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {}) is None
-    return embed_origin_allowed(request)
-
-
-@csrf_exempt  # checked in _sign_allowed
+@csrf_exempt  # checked in signing.sign_allowed
 @require_http_methods(["GET", "POST"])
 def action_detail(request, slug):
     if request.method == "POST":
-        if not _sign_allowed(request):
+        if not sign_allowed(request, user=request.user):
             return csrf_failure(request)
         response = _sign_posted(request, slug, embed=False, user=request.user)
         return _unavailable(request) if response is None else response
@@ -239,12 +168,6 @@ def action_detail(request, slug):
         "shared_page": True,
     }
     return page_cache.mark_shareable(render(request, "campaigns/action_detail.html", context))
-
-
-def embed_origin_allowed(request) -> bool:
-    """The embedded form is posted without a CSRF cookie (cross-site frames get none), so its
-    Origin (or, failing that, its Referer) must be this site or a partner in EMBED_ALLOWED_ORIGINS."""
-    return posted_from(request, partners=True)
 
 
 def _frameable(response):

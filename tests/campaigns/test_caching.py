@@ -1,4 +1,4 @@
-"""The cached page fragments (campaigns.fragments) and whole anonymous pages (campaigns.page_cache):
+"""The cached page fragments (campaigns.fragments) and whole anonymous pages (campaigns.fastpath):
 the pages stay right, counts follow within the counting delay, the shared form is protected by its
 Origin (a signed-in supporter's by their own CSRF token), and nothing one visitor typed or owns is
 served to another."""
@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from campaigns import fragments, page_cache
+from campaigns import fragments
 from campaigns.cache_keys import public_action_cache_key
+from campaigns.fastpath import page_cache
 from campaigns.models import Action, Signature
 from campaigns.services import action_close, counts_fold
 from core.process_copies import forget_process_copies

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import GROUP_CAMPAIGN_MANAGERS, GROUP_TRACKER_EDITORS
-from campaigns import page_cache, tasks
+from campaigns import tasks
+from campaigns.fastpath import page_cache
 from campaigns.models import Action, Campaign
 from campaigns.services import count_change
 from tests.accounts.factories import UserFactory

@@ -1,4 +1,4 @@
-"""page_cache.SigningLaneMiddleware: a stateless anonymous supporter's valid signature is taken
+"""campaigns.fastpath.lane.SigningLaneMiddleware: a stateless anonymous supporter's valid signature is taken
 before most of the middleware, and answered with the page the whole stack gave the first one."""
 
 import pytest

@@ -1,7 +1,7 @@
 """Whole-page cache of the anonymous action page (and of the home page and campaign list, which
 work the same way, see LISTING_PAGES): its bytes, per page and language, in the shared cache.
 The page after an anonymous signature is kept whole too, by each process, and the signature
-taken before most of the middleware (SigningLaneMiddleware, at the end of this module).
+taken before most of the middleware (campaigns.fastpath.lane).
 
 A viral action's page is read by thousands of visitors who are not signed in and see exactly the
 same HTML. Even built from cached fragments, each of them cost a full trip through the middleware
@@ -39,7 +39,6 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import translation
 from django.utils.translation import get_language_from_request
 
 from core.process_copies import ProcessCopies
@@ -47,7 +46,7 @@ from core.reversing import at_site_root
 
 # /act/<slug>/ only: confirm and withdraw links have a second segment, as do the embed and the
 # signature list (which are not cached whole).
-_ACTION_PAGE = re.compile(r"^/act/(?P<slug>[-a-zA-Z0-9_]+)/$")
+ACTION_PAGE = re.compile(r"^/act/(?P<slug>[-a-zA-Z0-9_]+)/$")
 # Only what a browser needs; never Set-Cookie (a shareable response has none anyway).
 _KEPT_HEADERS = frozenset(
     {
@@ -127,11 +126,11 @@ def _shareable_request(request) -> str | None:
     listing = LISTING_PAGES.get(request.path_info)
     if listing is not None:
         return listing
-    match = _ACTION_PAGE.match(request.path_info)
+    match = ACTION_PAGE.match(request.path_info)
     return match.group("slug") if match else None
 
 
-def _served(cached: tuple) -> HttpResponse:
+def served(cached: tuple) -> HttpResponse:
     headers, content = cached
     return HttpResponse(content, headers=headers)
 
@@ -155,16 +154,16 @@ class ActionPageCacheMiddleware:
         key, fresh = page_key(slug, language), fresh_key(slug, language)
         local = _local_pages.get(key)
         if local is not None:
-            return _served(local)
+            return served(local)
         found = cache.get_many([key, fresh])
         cached = found.get(key)
         if isinstance(cached, tuple) and len(cached) == 2:
             if fresh in found:
                 _local_pages.put(key, cached)
-                return _served(cached)
+                return served(cached)
             # Stale, and another request is already rendering it: one render at a time.
             if not cache.add(fresh, True, settings.COUNT_DELAY_SECONDS):
-                return _served(cached)
+                return served(cached)
         response = self.get_response(request)
         if (
             getattr(response, "page_shareable", False)
@@ -172,7 +171,7 @@ class ActionPageCacheMiddleware:
             and not response.cookies
             and not response.streaming
         ):
-            cache.set(key, _kept(response), PAGE_KEPT_SECONDS)
+            cache.set(key, kept(response), PAGE_KEPT_SECONDS)
             cache.set(fresh, True, settings.COUNT_DELAY_SECONDS)
         elif cached is not None:
             # The page kept no longer stands (the action was taken down, say): nobody gets it again.
@@ -180,51 +179,6 @@ class ActionPageCacheMiddleware:
         return response
 
 
-# (slug, language) -> (the action's version, (headers, content)) of the page an anonymous
-# supporter gets after signing.
-_submitted_pages = ProcessCopies(seconds=300)
-
-
-def _kept(response: HttpResponse) -> tuple:
+def kept(response: HttpResponse) -> tuple:
     headers = {name: value for name, value in response.items() if name.lower() in _KEPT_HEADERS}
     return headers, response.content
-
-
-class SigningLaneMiddleware:
-    """Takes a signature posted to /act/<slug>/ by a stateless anonymous visitor (as
-    stateless_visitor says) before the session, authentication, messages, CSP and allauth
-    middleware, which cost such a request a fifth of its time and do nothing for it: every
-    such supporter is answered with the same page ("check your inbox", the same whatever
-    happened, so that it reveals nothing), which this process kept, headers included, from the
-    first such answer the whole stack gave for the action's current version and the language.
-
-    Only a valid form for an open action is taken here (campaigns.views.sign_in_lane); anything
-    else (an error to show, a closed action, a page not kept yet) goes through the whole stack,
-    nothing having been written.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method != "POST" or not stateless_visitor(request) or not at_site_root(request):
-            return self.get_response(request)
-        match = _ACTION_PAGE.match(request.path_info)
-        if match is None:
-            return self.get_response(request)
-        slug = match.group("slug")
-        request.get_host()  # ALLOWED_HOSTS, as in ActionPageCacheMiddleware
-        # The same choice LocaleMiddleware makes (the switcher's cookie, then Accept-Language).
-        language = get_language_from_request(request)
-        kept = _submitted_pages.get((slug, language))
-        if kept is not None:
-            from .views import sign_in_lane
-
-            with translation.override(language):
-                if sign_in_lane(request, slug, version=kept[0]):
-                    return _served(kept[1])
-        response = self.get_response(request)
-        version = getattr(response, "shared_submitted_version", None)
-        if version is not None and response.status_code == 200 and not response.cookies:
-            _submitted_pages.put((slug, language), (version, _kept(response)))
-        return response
