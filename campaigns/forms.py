@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 from django.utils.html import escape
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -18,7 +17,6 @@ from accounts.consent import WORDING
 from accounts.geography import normalise_postal_code
 from accounts.models import ConsentRecord
 from accounts.validators import PersonNameField, looks_like_host
-from core.process_copies import ProcessCopies
 
 from .models import Action
 
@@ -98,20 +96,6 @@ class SignatureForm(forms.Form):
         if action.kind == Action.Kind.LETTER:
             self.fields["message"] = self._letter_field(action)
 
-    @classmethod
-    def validating(cls, data, *, action: Action) -> "SignatureForm":
-        """A form that only validates a post and is never rendered (render SignatureForm(data,
-        action=action) instead): its fields are shared by every such form of the action, its
-        version and the language, rather than deep-copied for each, which cost a signing request
-        more than validating it did. Validating reads fields and never changes them; rendering
-        may (crispy adds classes to the widgets), hence never shared for that."""
-        form = cls.__new__(cls)
-        form.base_fields = {}  # nothing for BaseForm.__init__ to copy
-        forms.Form.__init__(form, data)
-        form.action = action
-        form.fields = dict(_shared_fields(action))
-        return form
-
     @cached_property
     def helper(self) -> FormHelper:
         # Built when the form is rendered: a valid post (most of them) never needs its layout.
@@ -181,16 +165,3 @@ class SignatureForm(forms.Form):
             "opt_in": data["opt_in"],
             "message": data.get("message", ""),
         }
-
-
-# (action id, its version, language) -> fields.
-_fields_by_action = ProcessCopies(seconds=300)
-
-
-def _shared_fields(action: Action) -> dict:
-    key = (action.pk, action.updated_at, get_language())
-    fields = _fields_by_action.get(key)
-    if fields is None:
-        fields = SignatureForm(action=action).fields
-        _fields_by_action.put(key, fields)
-    return fields
