@@ -25,21 +25,11 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from tests.cache import forget_cached
 
-    from campaigns.abuse import forget_signing_rules
-    from core.process_copies import forget_process_copies
-    from emails.services import forget_dispatch_window
-
-    cache.clear()
-    forget_signing_rules()  # and each thread's copy of them
-    forget_process_copies()
-    forget_dispatch_window()
+    forget_cached()
     yield
-    cache.clear()
-    forget_signing_rules()
-    forget_process_copies()
-    forget_dispatch_window()
+    forget_cached()
 
 
 @pytest.fixture(autouse=True)

@@ -147,7 +147,7 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
 
 
 @csrf_exempt  # checked in signing.sign_allowed
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_detail(request, slug):
     if request.method == "POST":
         if not sign_allowed(request, user=request.user):

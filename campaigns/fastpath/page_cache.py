@@ -51,6 +51,7 @@ ACTION_PAGE = re.compile(r"^/act/(?P<slug>[-a-zA-Z0-9_]+)/$")
 _KEPT_HEADERS = frozenset(
     {
         "content-type",
+        "content-length",
         "content-language",
         "vary",
         "content-security-policy",
