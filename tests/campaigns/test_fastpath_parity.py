@@ -13,15 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 
-from accounts.models import ConsentRecord
 from campaigns.fastpath import without_fast_path
-from campaigns.models import CountDelta, Signature
 from campaigns.services import action_close
-from emails.models import OutboxEmail
 from tests.accounts.factories import UserFactory
 from tests.cache import forget_cached
 
 from .factories import ActionFactory, CampaignFactory
+from .rows import signing_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +70,6 @@ VISITS = [
 ]
 
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+|(nonce[=-]"?)[A-Za-z0-9+/=_-]+')
-_LINK_TOKEN = re.compile(r"/act/(confirm|withdraw)/[^/\"]+/")
 
 
 def _without_tokens(text: str) -> str:
@@ -89,27 +86,6 @@ class Answer:
     fast: bool
 
 
-def rows() -> dict:
-    """What signing writes, without what differs by road only (ids, times, link tokens)."""
-    return {
-        "signatures": sorted(
-            (s.email, s.status, s.status_reason, s.first_name, s.last_name, s.country, s.postal_code, s.region)
-            + (s.opt_in, s.language, s.emails_sent, s.ip_hash, s.user.email if s.user else None)
-            for s in Signature.objects.select_related("user")
-        ),
-        "consent": sorted(
-            (c.email, c.topic, c.granted, c.value, c.wording, c.source, c.user_id is not None)
-            for c in ConsentRecord.objects.all()
-        ),
-        "outbox": sorted(
-            (o.to_email, re.sub(r"\d+", "#", o.key), o.category, o.language, o.template, o.status)
-            + (_LINK_TOKEN.sub(r"/act/\1/…/", repr(sorted(o.context.items()))),)
-            for o in OutboxEmail.objects.all()
-        ),
-        "counts": sorted(CountDelta.objects.values_list("country", "region", "delta")),
-    }
-
-
 def answer(response) -> Answer:
     cookies = {name: {**morsel, "value": "…", "expires": "…"} for name, morsel in response.cookies.items()}
     return Answer(
@@ -117,7 +93,7 @@ def answer(response) -> Answer:
         headers={name: _without_tokens(value) for name, value in response.items()},
         cookies=cookies,
         body=_without_tokens(response.content.decode()),
-        rows=rows(),
+        rows=signing_rows(),
         # Every request the whole stack answers goes through the session middleware.
         fast=not hasattr(response.wsgi_request, "session"),
     )
