@@ -15,6 +15,10 @@ signing limits are checked as for real supporters, and never tripped.
 Targets: at least 300 signatures per second, with the form's POST under 150 ms at the 99th
 percentile. Afterwards: one row per successful post, no duplicates, every confirmation email sent,
 and the count shown by the API equal to the confirmed rows once the counting delay has passed.
+
+For scale, the same run then measures a minimal Django form (bench/minimal: a ModelForm writing a
+signature row and an outbox row in one transaction, CSRF on, no cache or worker) under the same
+gunicorn shape and load on the same database, and prints its figures beside Rally's.
 """
 
 import ipaddress
@@ -30,6 +34,7 @@ from bench.harness import (
     check,
     get_json,
     gunicorn,
+    manage,
     prepare_site,
     production_env,
     redis_server,
@@ -53,6 +58,19 @@ def supporter_ip(number: int) -> str:
     return str(SUPPORTER_NETWORK[1 + number % (SUPPORTER_NETWORK.num_addresses - 2)])
 
 
+def form_fields(prefix: str, number: int) -> dict:
+    """What supporter `number` types into the form: a unique address, every other one opted in."""
+    return {
+        "first_name": "Bench",
+        "last_name": f"Supporter{number}",
+        "email": f"{prefix}{number}@example.org",
+        "country": "CA",
+        "postal_code": "K1A 0B1",
+        "opt_in": "on" if number % 2 else "",
+        "website": "",
+    }
+
+
 def main() -> list:
     page = f"/act/{ACTION_SLUG}/"
     prefix = f"bench-sign-{secrets.token_hex(3)}-"
@@ -72,17 +90,12 @@ def main() -> list:
     def sign_as(visitor: Visitor, prefix: str, number: int) -> None:
         visitor.new_session()
         form = visitor.get(page, label="page")
-        fields = {
-            "first_name": "Bench",
-            "last_name": f"Supporter{number}",
-            "email": f"{prefix}{number}@example.org",
-            "country": "CA",
-            "postal_code": "K1A 0B1",
-            "opt_in": "on" if number % 2 else "",
-            "website": "",
-        }
         response = visitor.post(
-            page, fields, label="post", csrf_from=form, headers={"X-Forwarded-For": supporter_ip(number)}
+            page,
+            form_fields(prefix, number),
+            label="post",
+            csrf_from=form,
+            headers={"X-Forwarded-For": supporter_ip(number)},
         )
         if b"check your inbox" not in response.body:
             raise RequestFailed("The page after posting did not say the signature was recorded")
@@ -131,6 +144,15 @@ def main() -> list:
                 lambda: get_json(api)["count"] == figures["confirmed_on_action"], timeout=3 * COUNT_DELAY_SECONDS
             )
 
+        minimal = minimal_form(env, prefix)
+    for name, run in (("Rally", load), ("a minimal Django form (bench/minimal)", minimal)):
+        posts = run.stats["post"]
+        print(
+            f"   {name}: {posts.count / run.duration:.0f} signatures/s,"
+            f" POST p50 {posts.p50_ms:.0f} ms, p99 {posts.p99_ms:.0f} ms",
+            flush=True,
+        )
+
     successes = post.count
     return [
         check("signing_signatures_per_second", successes / load.duration, "signatures/s", at_least=300),
@@ -145,6 +167,28 @@ def main() -> list:
         check("signing_emails_all_sent_after_load", emails_drained_after or 999, "s", under=180),
         check("signing_shown_count_differs_from_confirmed_rows", 0 if shown else 1, "", under=1),
     ]
+
+
+def minimal_form(env: dict, prefix: str):
+    """bench/minimal under the load Rally just had: its own tables in the same database."""
+    env = dict(env, DJANGO_SETTINGS_MODULE="bench.minimal.settings")
+    manage(env, "migrate", "--noinput")
+    page = f"/act/{ACTION_SLUG}/"
+
+    def signer(first_number: int):
+        def sign(visitor: Visitor, number: int) -> None:
+            visitor.new_session()
+            form = visitor.get(page, label="page")
+            fields = form_fields(prefix, first_number + number)
+            response = visitor.post(page, fields, label="post", csrf_from=form)
+            if b"check your inbox" not in response.body:
+                raise RequestFailed("The minimal form did not take the signature")
+
+        return sign
+
+    with gunicorn(env, workers=WEB_WORKERS, threads=WEB_THREADS, app="bench.minimal.wsgi") as server:
+        run_visitors(server.url, signer(WARM_UP_FIRST_NUMBER), concurrency=CONCURRENCY, duration=3)
+        return run_visitors(server.url, signer(0), concurrency=CONCURRENCY, duration=DURATION_SECONDS)
 
 
 if __name__ == "__main__":

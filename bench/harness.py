@@ -275,14 +275,17 @@ WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 
 
 @contextmanager
-def gunicorn(env: dict, *, workers: int = 4, threads: int = 4, extra_args: tuple[str, ...] = ()):
-    """`gunicorn config.wsgi` as the Procfile runs it (threaded workers), on a free loopback port."""
+def gunicorn(
+    env: dict, *, workers: int = 4, threads: int = 4, extra_args: tuple[str, ...] = (), app: str = "config.wsgi"
+):
+    """`gunicorn config.wsgi` (or another `app`) as the Procfile runs it (threaded workers), on a
+    free loopback port."""
     port = free_port()
     env = dict(env, SITE_URL=f"http://127.0.0.1:{port}")
     log_path = Path(env["RALLY_VAR_DIR"]) / f"gunicorn-{port}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
+            [sys.executable, "-m", "gunicorn", app, "--config", "gunicorn.conf.py"]
             + ["--bind", f"127.0.0.1:{port}"]
             + ["--workers", str(workers), "--worker-class", WORKER_CLASS, "--threads", str(threads)]
             + ["--log-level", "warning", *extra_args],
