@@ -5,6 +5,7 @@ import os
 
 from celery import Celery
 from celery.signals import task_postrun, task_prerun, worker_process_init
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -32,6 +33,4 @@ def _close_old_connections(task=None, **_kwargs):
     (eager) are inside someone's request or transaction and are left alone."""
     if task is not None and getattr(task.request, "is_eager", False):
         return
-    from django.db import close_old_connections
-
     close_old_connections()

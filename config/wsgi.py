@@ -4,7 +4,11 @@ import gc
 import logging
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.template.loader import get_template
+from django.urls import get_resolver
+from django.utils import translation
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -33,11 +37,6 @@ def warm_up() -> None:
     requests on them (hundreds of milliseconds while its neighbours are busy), and the visitors
     queued behind it wait. Reads nothing from the database or the cache; a failure is logged and
     left to the first request, as before."""
-    from django.conf import settings
-    from django.template.loader import get_template
-    from django.urls import get_resolver
-    from django.utils import translation
-
     try:
         resolver = get_resolver()
         for code, _label in settings.LANGUAGES:
