@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from accounts.geography import CANADIAN_REGIONS
 from accounts.permissions import SupporterDataAdminMixin, may_manage_campaigns, may_see_supporter_data
 from core.admin import ChangesPublicPagesMixin, ReadOnlyAdminMixin
+from core.confirm import SAMPLE_SIZE, confirmation_response, mass_confirm_form
 
 from . import invalidation, selectors, staff_selectors
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
     AuditEntry,
     Campaign,
     EmailDomainRule,
+    InvalidationReason,
     Letter,
     NetworkRule,
     Signature,
@@ -48,6 +50,7 @@ from .models import (
 )
 from .services import (
     GoalNotRaised,
+    NotReversible,
     action_close,
     action_raise_goal,
     campaign_archive,
@@ -55,6 +58,9 @@ from .services import (
     campaign_publish,
     domain_signatures,
     held_letters,
+    invalidation_restorable,
+    invalidation_reverse,
+    invalidation_reversible,
     pending_address_change,
     signatures_csv,
     signatures_invalidate,
@@ -65,6 +71,7 @@ from .services import (
     target_address_confirm,
     target_address_propose,
 )
+from .services.exports import export_queryset
 from .tasks import email_milestone_to_signers, email_response_to_signers
 
 
@@ -405,7 +412,7 @@ class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, Labelle
             path("<int:pk>/statistics/", view(self.stats_view), name="campaigns_action_stats"),
             path("<int:pk>/raise-goal/", view(self.raise_goal_view), name="campaigns_action_raise_goal"),
             path("<int:pk>/fraud-review/", view(self.fraud_view), name="campaigns_action_fraud"),
-            path("<int:pk>/export/", view(require_POST(self.export_view)), name="campaigns_action_export"),
+            path("<int:pk>/export/", view(self.export_view), name="campaigns_action_export"),
             *super().get_urls(),
         ]
 
@@ -479,10 +486,29 @@ class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, Labelle
         return TemplateResponse(request, "admin/campaigns/action/fraud_review.html", context)
 
     def export_view(self, request, pk):
-        """The action's confirmed signatures as CSV, streamed in constant memory, and logged."""
+        """The action's confirmed signatures as CSV, streamed in constant memory, and logged:
+        after a page saying how many people's data leaves, and whose."""
         action = self._action(request, pk)
         if not may_export(request.user):
             raise PermissionDenied
+        people = export_queryset(action)
+        count = people.count()
+        confirm = mass_confirm_form(request, count)
+        if not (confirm.is_bound and confirm.is_valid()):
+            return confirmation_response(
+                request,
+                self,
+                title=gettext("Export the signatures: %(title)s") % {"title": action.title},
+                explanation=gettext(
+                    "A CSV file with the names, addresses and answers of everyone whose signature counts. "
+                    "Keep it safe and delete it when done; the export is recorded in the audit log with your name."
+                ),
+                count=count,
+                sample=staff_selectors.people_sample(people, with_email=True, size=SAMPLE_SIZE),
+                form=confirm,
+                button=gettext("Download the CSV"),
+                cancel_url=reverse("admin:campaigns_action_change", args=[action.pk]),
+            )
         response = StreamingHttpResponse(
             signatures_csv(action=action, user=request.user), content_type="text/csv; charset=utf-8"
         )
@@ -534,29 +560,77 @@ class ThresholdAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
         transaction.on_commit(lambda: email_milestone_to_signers.delay(threshold.pk, user_id))
         return True
 
+    def _confirm_page(self, request, thresholds: list[Threshold], confirm, *, hidden=(), cancel_url: str):
+        audiences = [
+            staff_selectors.signers_to_email(threshold.action, key_prefix=f"milestone:{threshold.pk}")
+            for threshold in thresholds
+        ]
+        sample = []
+        for audience in audiences:
+            sample += staff_selectors.people_sample(audience, with_email=False, size=SAMPLE_SIZE - len(sample))
+        names = ", ".join(f"{threshold.name} ({threshold.action.title})" for threshold in thresholds)
+        return confirmation_response(
+            request,
+            self,
+            title=gettext("Email the signers: %(names)s") % {"names": names},
+            explanation=gettext(
+                "Each confirmed signer who opted in and has not had this news yet gets one email saying the "
+                "action reached the threshold. Addresses on the suppression list are skipped."
+            ),
+            count=confirm.count,
+            sample=sample,
+            form=confirm,
+            button=gettext("Yes, email them"),
+            cancel_url=cancel_url,
+            hidden=hidden,
+        )
+
+    def _audience_count(self, thresholds: list[Threshold]) -> int:
+        return sum(
+            staff_selectors.signers_to_email(threshold.action, key_prefix=f"milestone:{threshold.pk}").count()
+            for threshold in thresholds
+        )
+
     def email_signers_view(self, request, pk):
-        threshold = get_object_or_404(Threshold, pk=pk)
+        threshold = get_object_or_404(Threshold.objects.select_related("action"), pk=pk)
         if not self.has_change_permission(request, threshold):
             raise PermissionDenied
-        if self._queue(request, threshold):
-            self.message_user(
-                request,
-                gettext(
-                    "The signers who opted in are being emailed; each gets this news once, however often you press."
-                ),
-            )
-        else:
+        back = reverse("admin:campaigns_threshold_change", args=[threshold.pk])
+        if threshold.reached_at is None:
             self.message_user(request, gettext("This threshold is not reached yet."), messages.WARNING)
-        return HttpResponseRedirect(reverse("admin:campaigns_threshold_change", args=[threshold.pk]))
+            return HttpResponseRedirect(back)
+        confirm = mass_confirm_form(request, self._audience_count([threshold]))
+        if not (confirm.is_bound and confirm.is_valid()):
+            return self._confirm_page(request, [threshold], confirm, cancel_url=back)
+        self._queue(request, threshold)
+        self.message_user(
+            request,
+            gettext("The signers who opted in are being emailed; each gets this news once, however often you press."),
+        )
+        return HttpResponseRedirect(back)
 
     @admin.action(
         description=_("Email the opted-in signers about the selected reached thresholds"), permissions=["change"]
     )
     def email_signers(self, request, queryset):
-        queued = sum(self._queue(request, threshold) for threshold in queryset)
+        reached = list(queryset.filter(reached_at__isnull=False).select_related("action").order_by("pk"))
+        if not reached:
+            self.message_user(request, gettext("None of the selected thresholds is reached yet."), messages.WARNING)
+            return None
+        confirm = mass_confirm_form(request, self._audience_count(reached))
+        if not (confirm.is_bound and confirm.is_valid()):
+            return self._confirm_page(
+                request,
+                reached,
+                confirm,
+                hidden=action_hidden_fields(request),
+                cancel_url=reverse("admin:campaigns_threshold_changelist"),
+            )
+        queued = sum(self._queue(request, threshold) for threshold in reached)
         self.message_user(
             request, ngettext("%d threshold is being emailed.", "%d thresholds are being emailed.", queued) % queued
         )
+        return None
 
 
 @admin.register(TargetResponse)
@@ -585,12 +659,32 @@ class TargetResponseAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
         ]
 
     def email_signers_view(self, request, pk):
-        response = get_object_or_404(TargetResponse, pk=pk)
+        response = get_object_or_404(TargetResponse.objects.select_related("action"), pk=pk)
         if not self.has_change_permission(request, response):
             raise PermissionDenied
+        back = reverse("admin:campaigns_targetresponse_change", args=[response.pk])
         if not response.published:
             self.message_user(
                 request, gettext("Show the response on the action page before emailing it."), messages.WARNING
+            )
+            return HttpResponseRedirect(back)
+        audience = staff_selectors.signers_to_email(response.action, key_prefix=f"response:{response.pk}")
+        confirm = mass_confirm_form(request, audience.count())
+        if not (confirm.is_bound and confirm.is_valid()):
+            return confirmation_response(
+                request,
+                self,
+                title=gettext("Email the response: %(title)s") % {"title": response.title},
+                explanation=gettext(
+                    "Each confirmed signer of “%(action)s” who opted in and has not had this response yet gets "
+                    "one email with it. Addresses on the suppression list are skipped."
+                )
+                % {"action": response.action.title},
+                count=confirm.count,
+                sample=staff_selectors.people_sample(audience, with_email=False, size=SAMPLE_SIZE),
+                form=confirm,
+                button=gettext("Yes, email them"),
+                cancel_url=back,
             )
         else:
             user_id = request.user.pk
@@ -601,7 +695,7 @@ class TargetResponseAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
                     "The signers who opted in are being emailed; each gets this response once, however often you press."
                 ),
             )
-        return HttpResponseRedirect(reverse("admin:campaigns_targetresponse_change", args=[response.pk]))
+        return HttpResponseRedirect(back)
 
 
 @admin.register(Target)
@@ -765,10 +859,7 @@ class SignatureAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Invalidate the selected signatures (they stop counting)"), permissions=["change"])
     def invalidate(self, request, queryset):
-        done = signatures_invalidate(
-            signatures=queryset, reason=f"invalidated by {request.user.email}", user=request.user
-        )
-        self.message_user(request, ngettext("%d signature invalidated.", "%d signatures invalidated.", done) % done)
+        return invalidate_after_confirming(self, request, queryset)
 
     @admin.action(description=_("Release suspected fraud: send them a confirmation email"), permissions=["change"])
     def release(self, request, queryset):
@@ -794,18 +885,22 @@ class SignatureAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else (request.GET or None)
         form = InvalidateDomainForm(data)
-        matching = None
         if form.is_valid():
             domain, action = form.cleaned_data["domain"], form.cleaned_data["action"]
             signatures = domain_signatures(domain=domain, action=action).exclude(status=Signature.Status.INVALID)
-            if request.method == "POST" and form.cleaned_data["confirm"]:
+            confirm = mass_confirm_form(request, signatures.count())
+            reason_form = InvalidationReasonForm(request.POST if confirm.is_bound else None)
+            # Both validated, so both show their errors.
+            if confirm.is_bound and (confirm.is_valid() & reason_form.is_valid()):
                 done = signatures_invalidate(
                     signatures=signatures,
-                    reason=form.cleaned_data["reason"] or f"email domain {domain} invalidated by {request.user.email}",
+                    reason=reason_form.reason_text(),
                     user=request.user,
                     kind=AuditEntry.Kind.INVALIDATE_DOMAIN,
                     action=action,
-                    detail=f"@{domain}" + (f" on {action.slug}" if action else " on every action"),
+                    detail=f"@{domain}"
+                    + (f" on {action.slug}" if action else " on every action")
+                    + f": {reason_form.reason_text()}",
                 )
                 self.message_user(
                     request,
@@ -817,18 +912,99 @@ class SignatureAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
                     % {"count": done, "domain": domain},
                 )
                 return HttpResponseRedirect(reverse("admin:campaigns_signature_changelist"))
-            matching = signatures.count()
+            where = gettext("on “%(action)s”") % {"action": action.title} if action else gettext("on every action")
+            return confirmation_response(
+                request,
+                self,
+                title=gettext("Invalidate the signatures from @%(domain)s %(where)s")
+                % {"domain": domain, "where": where},
+                explanation=INVALIDATION_EXPLANATION,
+                count=confirm.count,
+                sample=staff_selectors.people_sample(signatures, with_email=True, size=SAMPLE_SIZE),
+                form=confirm,
+                button=gettext("Yes, invalidate them"),
+                cancel_url=reverse("admin:campaigns_signature_invalidate_domain"),
+                hidden=[("domain", domain), ("action", action.pk if action else "")],
+                extra_form=reason_form,
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Invalidate every signature from an email domain"),
             "form": form,
-            "matching": matching,
         }
         return TemplateResponse(request, "admin/campaigns/signature/invalidate_domain.html", context)
 
 
 admin.site.register(Signature, SignatureAdmin)
+
+INVALIDATION_EXPLANATION = _(
+    "The signatures are set aside: the confirmed ones stop counting, and a letter still waiting to leave stays "
+    "in the outbox. The change is recorded in the audit log, from where it can be reversed."
+)
+
+
+class InvalidationReasonForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are they invalid?"), choices=InvalidationReason.choices, widget=forms.RadioSelect
+    )
+    other = forms.CharField(
+        label=_("The reason, in your words"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when the reason is “Other”; kept with each signature."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == InvalidationReason.OTHER and not (cleaned.get("other") or "").strip():
+            self.add_error("other", _("Write the reason, or choose one from the list."))
+        return cleaned
+
+    def reason_text(self) -> str:
+        if self.cleaned_data["reason"] == InvalidationReason.OTHER:
+            return self.cleaned_data["other"].strip()
+        return str(InvalidationReason(self.cleaned_data["reason"]).label)
+
+
+def action_hidden_fields(request) -> list[tuple[str, str]]:
+    """What an admin action's confirmation page posts again so that the changelist runs the same
+    action on the same selection (select_across keeps "all that match the filters")."""
+    return [
+        ("action", request.POST.get("action", "")),
+        ("index", request.POST.get("index", "0")),
+        ("select_across", request.POST.get("select_across", "0")),
+        *[("_selected_action", pk) for pk in request.POST.getlist("_selected_action")],
+    ]
+
+
+def invalidate_after_confirming(model_admin, request, queryset, *, initial_reason: str = ""):
+    """The invalidate action of the signature lists: a page with how many, whom and why first."""
+    signatures = queryset.exclude(status=Signature.Status.INVALID)
+    confirm = mass_confirm_form(request, signatures.count())
+    reason_form = InvalidationReasonForm(
+        request.POST if confirm.is_bound else None, initial={"reason": initial_reason} if initial_reason else None
+    )
+    if confirm.is_bound and (confirm.is_valid() & reason_form.is_valid()):
+        reason = reason_form.reason_text()
+        done = signatures_invalidate(signatures=signatures, reason=reason, user=request.user, detail=reason)
+        model_admin.message_user(
+            request, ngettext("%d signature invalidated.", "%d signatures invalidated.", done) % done
+        )
+        return None
+    return confirmation_response(
+        request,
+        model_admin,
+        title=gettext("Invalidate the selected signatures"),
+        explanation=INVALIDATION_EXPLANATION,
+        count=confirm.count,
+        sample=staff_selectors.people_sample(signatures, with_email=True, size=SAMPLE_SIZE),
+        form=confirm,
+        button=gettext("Yes, invalidate them"),
+        cancel_url=request.get_full_path(),
+        hidden=action_hidden_fields(request),
+        extra_form=reason_form,
+    )
 
 
 class InvalidateDomainForm(forms.Form):
@@ -839,8 +1015,6 @@ class InvalidateDomainForm(forms.Form):
         required=False,
         empty_label=_("Every action"),
     )
-    reason = forms.CharField(label=_("Reason (kept with each signature)"), max_length=200, required=False)
-    confirm = forms.BooleanField(label=_("Yes, invalidate them"), required=False)
 
     def clean_domain(self):
         domain = self.cleaned_data["domain"].strip().lstrip("@").rstrip(".").casefold()
@@ -893,21 +1067,77 @@ class SuspectedFraudAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
         done = signatures_release(signatures=queryset, user=request.user)
         self.message_user(request, ngettext("%d signature released.", "%d signatures released.", done) % done)
 
-    @admin.action(description=_("Invalidate: fraud, set aside for good"), permissions=["change"])
+    @admin.action(description=_("Invalidate: fraud, set aside"), permissions=["change"])
     def invalidate(self, request, queryset):
-        done = signatures_invalidate(
-            signatures=queryset, reason=f"fraud confirmed by {request.user.email}", user=request.user
-        )
-        self.message_user(request, ngettext("%d signature invalidated.", "%d signatures invalidated.", done) % done)
+        return invalidate_after_confirming(self, request, queryset, initial_reason=InvalidationReason.FAKE)
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, SupporterDataAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "user_email", "kind", "action", "rows", "detail"]
+    list_display = ["at", "user_email", "kind", "action", "rows", "detail", "reversal"]
     list_filter = ["kind", "at"]
     search_fields = ["user_email", "detail", "action__title"]
     date_hierarchy = "at"
     list_select_related = ["action"]
+
+    def may_reverse(self, request) -> bool:
+        return may_see_supporter_data(request.user) and request.user.has_perm("campaigns.change_signature")
+
+    @admin.display(description=_("undo"))
+    def reversal(self, obj):
+        if obj.reversed_at is not None:
+            return gettext("Reversed %(when)s") % {"when": _now_text(obj.reversed_at)}
+        if obj.kind in (AuditEntry.Kind.INVALIDATE, AuditEntry.Kind.INVALIDATE_DOMAIN) and obj.rows:
+            return format_html(
+                '<a href="{}">{}</a>', reverse("admin:campaigns_auditentry_reverse", args=[obj.pk]), gettext("Reverse")
+            )
+        return "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/reverse/",
+                self.admin_site.admin_view(self.reverse_view),
+                name="campaigns_auditentry_reverse",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reverse_view(self, request, pk):
+        """Undoes an invalidation: the signatures come back as they were, and the counts with them."""
+        entry = get_object_or_404(AuditEntry.objects.select_related("action"), pk=pk)
+        if not self.may_reverse(request):
+            raise PermissionDenied
+        back = reverse("admin:campaigns_auditentry_changelist")
+        if not invalidation_reversible(entry):
+            self.message_user(request, gettext("This entry cannot be reversed (or it was already)."), messages.WARNING)
+            return HttpResponseRedirect(back)
+        restorable = invalidation_restorable(entry)
+        confirm = mass_confirm_form(request, restorable.count())
+        if not (confirm.is_bound and confirm.is_valid()):
+            return confirmation_response(
+                request,
+                self,
+                title=gettext("Reverse: %(entry)s") % {"entry": entry},
+                explanation=gettext(
+                    "Each signature this invalidation set aside, and that is still invalid, gets back the state "
+                    "it had: the confirmed ones count again, and their letters leave. Recorded in the audit log."
+                ),
+                count=confirm.count,
+                sample=staff_selectors.people_sample(restorable, with_email=True, size=SAMPLE_SIZE),
+                form=confirm,
+                button=gettext("Yes, restore them"),
+                cancel_url=back,
+            )
+        try:
+            restored = invalidation_reverse(entry=entry, user=request.user)
+        except NotReversible:
+            self.message_user(request, gettext("This entry cannot be reversed (or it was already)."), messages.WARNING)
+        else:
+            self.message_user(
+                request, ngettext("%d signature restored.", "%d signatures restored.", restored) % restored
+            )
+        return HttpResponseRedirect(back)
 
 
 # Signing limits and lists ---------------------------------------------------------------------

@@ -8,13 +8,17 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules import models, which need the app registry ready.
+        from core.audit import register_audit_recorder
         from emails.models import Mailing
         from emails.registry import audience_register, digest_source_register
 
         from .audiences import SIGNERS
         from .digests import digest_batch
         from .fastpath import checks  # noqa: F401 - registers the middleware order check
+        from .services.audit import audit_record_step
 
         # emails knows no campaign: it learns what a digest holds and whom a mailing reaches.
         digest_source_register(digest_batch)
         audience_register(Mailing.Audience.SIGNERS, SIGNERS)
+        # The lower apps (emails: mailings) log their staff steps in this app's audit trail.
+        register_audit_recorder(audit_record_step)

@@ -612,6 +612,10 @@ class AuditEntry(models.Model):
         RULES = "rules", _("Changed signing limits or lists")
         TARGET_ADDRESS = "target_address", _("Changed a decision-maker's address")
         TARGET_ADDRESS_CONFIRM = "target_address_confirm", _("Confirmed a decision-maker's address")
+        RESTORE = "restore", _("Reversed an invalidation")
+        MAILING_SEND = "mailing_send", _("Sent a mailing")
+        MAILING_SCHEDULE = "mailing_schedule", _("Scheduled a mailing")
+        MAILING_CANCEL = "mailing_cancel", _("Cancelled a mailing")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -630,6 +634,7 @@ class AuditEntry(models.Model):
     )
     rows = models.PositiveIntegerField(_("rows"), default=0, help_text=_("Signatures changed or exported."))
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit log entry")
@@ -726,3 +731,34 @@ class EmailDomainRule(models.Model):
             validate_email(f"someone@{self.domain}")
         except ValidationError:
             raise ValidationError({"domain": _("Enter a domain such as example.org, without the @.")}) from None
+
+
+class InvalidationReason(models.TextChoices):
+    """Why staff set signatures aside: the short list asked for on every invalidation."""
+
+    DUPLICATE = "duplicate", _("Duplicate of another signature")
+    FAKE = "fake", _("Fake or automated")
+    REQUESTED = "requested", _("The supporter asked for it")
+    INELIGIBLE = "ineligible", _("Not eligible for this action")
+    OTHER = "other", _("Other: write the reason")
+
+
+class InvalidatedSignature(models.Model):
+    """One signature an invalidation set aside, with the state it had: what a reversal restores."""
+
+    entry = models.ForeignKey(
+        AuditEntry, on_delete=models.CASCADE, related_name="invalidated", verbose_name=_("audit log entry")
+    )
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="+", verbose_name=_("signature"))
+    previous_status = models.CharField(_("status before"), max_length=16, choices=Signature.Status.choices)
+    previous_reason = models.CharField(_("reason before"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("invalidated signature")
+        verbose_name_plural = _("invalidated signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "signature"], name="campaigns_invalidated_once_per_entry"),
+        ]
+
+    def __str__(self):
+        return f"#{self.entry_id}: {self.signature_id} ({self.previous_status})"

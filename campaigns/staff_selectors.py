@@ -6,9 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, Value
-from django.db.models.functions import StrIndex, Substr, TruncDate, TruncHour
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, StrIndex, Substr, TruncDate, TruncHour
 from django.utils import timezone
+
+from emails.models import OutboxEmail
 
 from .models import Action, Letter, Signature
 
@@ -177,3 +179,29 @@ def fraud_reasons(action: Action | None = None) -> list[dict]:
         .order_by("-n")
         .values_list("status_reason", "n")
     ]
+
+
+def signers_to_email(action: Action, *, key_prefix: str):
+    """The confirmed signers who opted in and have no email under `<key_prefix>:<signature id>`
+    yet: whom pressing "email the signers" reaches now (suppressed addresses are skipped at send)."""
+    emailed = OutboxEmail.objects.filter(
+        key=Concat(Value(f"{key_prefix}:"), Cast(OuterRef("pk"), output_field=CharField()))
+    )
+    return (
+        Signature.objects.filter(action=action, status=Signature.Status.CONFIRMED, opt_in=True)
+        .exclude(Exists(emailed))
+        .order_by("pk")
+    )
+
+
+def people_sample(signatures, *, with_email: bool, size: int) -> list[str]:
+    """A few of the people a mass step reaches, as staff may see them: the public name and region,
+    and the address only for the Supporter data group."""
+    sample = []
+    for signature in signatures.select_related("action").order_by("pk")[:size]:
+        place = signature.region or signature.country or "—"
+        if with_email:
+            sample.append(f"{signature.public_name} <{signature.email}> · {place} · {signature.action.title}")
+        else:
+            sample.append(f"{signature.public_name} · {place}")
+    return sample

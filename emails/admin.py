@@ -3,16 +3,21 @@ superusers and the "Supporter data" group see them, whatever other permissions s
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
+from core.confirm import SAMPLE_SIZE, confirmation_response, mass_confirm_form
 
 from .mailings import (
     MailingError,
+    audience_sample,
     audience_size,
     mailing_cancel,
     mailing_content,
@@ -177,6 +182,46 @@ class MailingAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_urls(self):
+        return [
+            path("<int:pk>/send/", self.admin_site.admin_view(self.send_view), name="emails_mailing_send"),
+            *super().get_urls(),
+        ]
+
+    def send_view(self, request, pk):
+        """ "Send now" lands here: the exact audience and a few of its people, then the send."""
+        mailing = get_object_or_404(Mailing, pk=pk)
+        if not self.has_change_permission(request, mailing):
+            raise PermissionDenied
+        back = reverse("admin:emails_mailing_change", args=[mailing.pk])
+        if mailing.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
+            self.message_user(request, gettext("This mailing is already sending, sent or cancelled."), messages.WARNING)
+            return HttpResponseRedirect(back)
+        confirm = mass_confirm_form(request, audience_size(mailing))
+        if not (confirm.is_bound and confirm.is_valid()):
+            return confirmation_response(
+                request,
+                self,
+                title=gettext("Send: %(subject)s") % {"subject": mailing.subject},
+                explanation=gettext(
+                    "Each person in the audience gets this mailing once, in the outbox a batch at a time; "
+                    "addresses on the suppression list are skipped. It can be cancelled while it is sending: "
+                    "whatever is not yet in the outbox then is never sent."
+                ),
+                count=confirm.count,
+                sample=audience_sample(mailing, size=SAMPLE_SIZE),
+                form=confirm,
+                button=gettext("Yes, send it now"),
+                cancel_url=back,
+            )
+        try:
+            mailing_send_now(mailing_id=mailing.pk, user=request.user)
+        except MailingError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, gettext("The mailing is being sent."))
+        return HttpResponseRedirect(back)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["audience_size"] = audience_size(obj)
@@ -220,14 +265,23 @@ class MailingAdmin(admin.ModelAdmin):
                 mailing_send_test(mailing=obj, to=request.user)
                 self.message_user(request, _("A test copy is on its way to %(email)s.") % {"email": request.user.email})
             elif pressed == "_schedule":
-                mailing_schedule(mailing_id=obj.pk, at=obj.scheduled_at)
+                mailing_schedule(mailing_id=obj.pk, at=obj.scheduled_at, user=request.user)
                 self.message_user(request, _("The mailing is scheduled."))
             elif pressed == "_send_now":
-                mailing_send_now(mailing_id=obj.pk)
-                self.message_user(request, _("The mailing is being sent."))
+                return HttpResponseRedirect(reverse("admin:emails_mailing_send", args=[obj.pk]))
             elif pressed == "_cancel":
-                mailing_cancel(mailing_id=obj.pk)
-                self.message_user(request, _("The scheduled mailing is cancelled."))
+                handed = mailing_cancel(mailing_id=obj.pk, user=request.user)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The mailing is cancelled. %(count)d email was already in the outbox and goes out; "
+                        "nobody else gets it.",
+                        "The mailing is cancelled. %(count)d emails were already in the outbox and go out; "
+                        "nobody else gets it.",
+                        handed,
+                    )
+                    % {"count": handed},
+                )
         except MailingError as error:
             self.message_user(request, str(error), messages.ERROR)
         return here

@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import audit
 from core.locks import exclusive
 from core.sites import absolute_url
 
@@ -132,6 +133,19 @@ def campaign_update_subscribers(mailing: Mailing) -> QuerySet:
     return registry.narrowed(User.objects.filter(is_active=True, email_preferences__campaign_updates=True), mailing)
 
 
+def audience_sample(mailing: Mailing, *, size: int) -> list[str]:
+    """A few recipients as campaign managers may see them: first name, place and language, never
+    an address."""
+    audience = _audience(mailing)
+    sample = []
+    for member in audience.members(mailing).order_by("pk")[:size]:
+        first_name, _link = audience.name_and_link(member, "")
+        to = audience.recipient(member)
+        place = getattr(member, "region", "") or getattr(to.user, "region", "") or "—"
+        sample.append(f"{first_name or _('A supporter')} · {place} · {to.language}")
+    return sample
+
+
 # Registered in EmailsConfig.ready beside the audiences campaigns and tracker register.
 CAMPAIGN_UPDATE_SUBSCRIBERS = registry.Audience(
     members=campaign_update_subscribers,
@@ -169,7 +183,7 @@ def mailing_send_test(*, mailing: Mailing, to) -> OutboxEmail | None:
     )
 
 
-def mailing_schedule(*, mailing_id: int, at) -> Mailing:
+def mailing_schedule(*, mailing_id: int, at, user=None) -> Mailing:
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
         if at is None or at <= timezone.now():
@@ -179,21 +193,38 @@ def mailing_schedule(*, mailing_id: int, at) -> Mailing:
         mailing.status = Mailing.Status.SCHEDULED
         mailing.scheduled_at = at
         mailing.save(update_fields=["status", "scheduled_at"])
+        audit(
+            user=user,
+            kind="mailing_schedule",
+            rows=audience_size(mailing),
+            detail=f"#{mailing.pk} {mailing.subject} at {timezone.localtime(at):%Y-%m-%d %H:%M}",
+        )
     return mailing
 
 
-def mailing_cancel(*, mailing_id: int) -> Mailing:
+def _handed_to_outbox(mailing_id: int) -> int:
+    return OutboxEmail.objects.filter(key__startswith=f"mailing:{mailing_id}:").count()
+
+
+def mailing_cancel(*, mailing_id: int, user=None) -> int:
+    """Stops a scheduled mailing, or one that is sending: whatever is not yet in the outbox is
+    never written (mailing_deliver asks before each batch). Logged. Returns the emails already
+    handed to the outbox, which go out."""
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
-        if mailing.status != Mailing.Status.SCHEDULED:
-            raise MailingError(_("Only a scheduled mailing can be cancelled."))
+        if mailing.status not in (Mailing.Status.SCHEDULED, Mailing.Status.SENDING):
+            raise MailingError(_("Only a scheduled mailing, or one that is sending, can be cancelled."))
+        handed = _handed_to_outbox(mailing.pk)
         mailing.status = Mailing.Status.CANCELLED
-        mailing.save(update_fields=["status"])
-    return mailing
+        mailing.recipients = handed
+        mailing.save(update_fields=["status", "recipients"])
+        audit(user=user, kind="mailing_cancel", rows=handed, detail=f"#{mailing.pk} {mailing.subject}")
+    return handed
 
 
-def mailing_send_now(*, mailing_id: int) -> Mailing:
-    """Marks the mailing as sending and queues its delivery; pressing again does nothing more."""
+def mailing_send_now(*, mailing_id: int, user=None) -> Mailing:
+    """Marks the mailing as sending and queues its delivery; pressing again does nothing more.
+    Logged with the audience's size (user None: the schedule started it)."""
     from .tasks import send_mailing
 
     with transaction.atomic():
@@ -202,6 +233,7 @@ def mailing_send_now(*, mailing_id: int) -> Mailing:
             raise MailingError(_("This mailing is already sending, sent or cancelled."))
         mailing.status = Mailing.Status.SENDING
         mailing.save(update_fields=["status"])
+        audit(user=user, kind="mailing_send", rows=audience_size(mailing), detail=f"#{mailing.pk} {mailing.subject}")
         transaction.on_commit(lambda: send_mailing.delay(mailing.pk))
     return mailing
 
@@ -242,11 +274,16 @@ def mailing_deliver(*, mailing_id: int) -> int:
             recipient=audience.recipient,
             consent_checked=audience.consent_checked,
             from_email=_from_email(mailing),
+            keep_going=lambda: Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).exists(),
         )
         Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(
             status=Mailing.Status.SENT,
             sent_at=timezone.now(),
-            recipients=OutboxEmail.objects.filter(key__startswith=f"mailing:{mailing.pk}:").count(),
+            recipients=_handed_to_outbox(mailing.pk),
+        )
+        # Cancelled while writing: the count says how many went before it stopped.
+        Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.CANCELLED).update(
+            recipients=_handed_to_outbox(mailing.pk)
         )
     return written
 

@@ -257,6 +257,7 @@ def email_bulk_enqueue(
     consent_checked: bool = False,
     batch_size: int = 1000,
     from_email: str = "",
+    keep_going: Callable[[], bool] | None = None,
 ) -> int:
     """Writes one outbox row per member of the audience, `<key_prefix>:<member pk>`, in batches.
 
@@ -265,10 +266,13 @@ def email_bulk_enqueue(
     are skipped. `build(member)` returns the JSON context, or None to skip that member. Pass
     `consent_checked=True` when the audience itself is the proof of consent (e.g. signers who
     ticked opt_in). With no template, `build` returns the finished content instead, as
-    {"subject", "text", "html"}, which is sent as it is. Returns the number of rows written.
+    {"subject", "text", "html"}, which is sent as it is. `keep_going()` is asked before each
+    batch: False stops there (a cancelled mailing). Returns the number of rows written.
     """
     written = 0
     for batch in _batches_by_pk(audience, batch_size):
+        if keep_going is not None and not keep_going():
+            break
         rows = []
         for member, to, address, key in _members_to_write(
             _addressable(batch, recipient), key_prefix=key_prefix, category=category, consent_checked=consent_checked

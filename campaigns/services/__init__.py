@@ -4,7 +4,15 @@ from .actions import action_close, actions_close_due
 from .counts import count_change, counts_fold, counts_reconcile, counts_record_history, fold_soon
 from .exports import signatures_csv
 from .letters import letter_send, letter_withhold, letters_bundle
-from .moderation import domain_signatures, signatures_invalidate, signatures_release
+from .moderation import (
+    NotReversible,
+    domain_signatures,
+    invalidation_restorable,
+    invalidation_reverse,
+    invalidation_reversible,
+    signatures_invalidate,
+    signatures_release,
+)
 from .publishing import campaign_archive, campaign_close, campaign_publish, campaigns_publish_due
 from .responses import response_email_signers
 from .rules import signing_limits_stored, signing_rules_changed
@@ -36,6 +44,7 @@ __all__ = [
     "ConfirmOutcome",
     "ConfirmResult",
     "GoalNotRaised",
+    "NotReversible",
     "SignatureResult",
     "ThresholdNotReached",
     "action_close",
@@ -51,6 +60,9 @@ __all__ = [
     "counts_record_history",
     "domain_signatures",
     "fold_soon",
+    "invalidation_restorable",
+    "invalidation_reverse",
+    "invalidation_reversible",
     "letter_send",
     "letter_withhold",
     "letters_bundle",

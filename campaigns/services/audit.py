@@ -14,3 +14,10 @@ def audit_record(*, user, kind: str, action: Action | None = None, rows: int = 0
         rows=rows,
         detail=detail[:500],
     )
+
+
+def audit_record_step(*, user, kind: str, rows: int = 0, detail: str = "") -> AuditEntry:
+    """core.audit's recorder: a step of a lower app, with no action attached."""
+    if kind not in AuditEntry.Kind.values:
+        raise ValueError(f"Unknown audit kind {kind!r}")
+    return audit_record(user=user, kind=kind, rows=rows, detail=detail)

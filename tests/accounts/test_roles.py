@@ -140,4 +140,5 @@ def test_only_the_data_officer_exports_or_invalidates(client, seeded):
 
     client.force_login(User.objects.get(email="data@example.org"))
     assert client.get(f"/admin/campaigns/signature/{signature.pk}/delete/").status_code == 403
-    assert client.post(export).status_code == 200
+    assert "This reaches exactly" in client.post(export).content.decode()
+    assert client.post(export, {"confirmed": "on"}).status_code == 200

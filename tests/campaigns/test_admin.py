@@ -159,7 +159,10 @@ def test_invalidating_in_the_admin_takes_the_signature_out_of_the_count(
         count_change(signature=signature, delta=+1)
     client.force_login(staff(GROUP_SUPPORTER_DATA))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/admin/campaigns/signature/", {"action": "invalidate", "_selected_action": [signature.pk]})
+        client.post(
+            "/admin/campaigns/signature/",
+            {"action": "invalidate", "_selected_action": [signature.pk], "confirmed": "on", "reason": "fake"},
+        )
     signature.refresh_from_db()
     assert signature.status == Signature.Status.INVALID
     assert action_count(action) == 0

@@ -135,7 +135,7 @@ def test_the_supporter_data_group_sees_signatures_and_exports_but_edits_no_campa
     for url in PERSONAL_PAGES:
         assert client.get(url).status_code == 200, url
     assert client.get(f"/admin/campaigns/action/{action.pk}/fraud-review/").status_code == 200
-    assert client.post(f"/admin/campaigns/action/{action.pk}/export/").status_code == 200
+    assert client.post(f"/admin/campaigns/action/{action.pk}/export/", {"confirmed": "on"}).status_code == 200
     assert client.get("/admin/campaigns/campaign/").status_code == 200  # to find an action's signatures
     assert client.get("/admin/campaigns/campaign/add/").status_code == 403
     assert client.get("/admin/campaigns/networkrule/").status_code == 403

@@ -69,11 +69,11 @@ def test_every_opted_in_signer_gets_the_response_once_however_often_staff_press(
     suppress(address="gone@example.org", reason="unsubscribed", category=Category.CAMPAIGN_UPDATES)
     url = f"/admin/campaigns/targetresponse/{recorded.pk}/email-signers/"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        client.post(url, {"confirmed": "on"})
     late = SignatureFactory(action=action, email="late@example.org", opt_in=True)
     for _press in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(url)
+            client.post(url, {"confirmed": "on"})
     keys = sorted(OutboxEmail.objects.values_list("key", flat=True))
     assert keys == sorted([f"response:{recorded.pk}:{first.pk}", f"response:{recorded.pk}:{late.pk}"])
     received = sorted(m.to[0] for m in mail.outbox)

@@ -82,8 +82,14 @@ def test_invalidating_one_signature_takes_it_out_of_the_count_and_is_logged(
     drop = counted_signature(action, email="drop@example.org")
     counts_fold()
     assert action_count(action) == 2
+    page = listed(client.post("/admin/campaigns/signature/", {"action": "invalidate", "_selected_action": [drop.pk]}))
+    assert "This reaches exactly 1 person." in page and "drop@example.org" in page
+    assert Signature.objects.filter(status=Signature.Status.INVALID).count() == 0  # nothing yet
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/admin/campaigns/signature/", {"action": "invalidate", "_selected_action": [drop.pk]})
+        client.post(
+            "/admin/campaigns/signature/",
+            {"action": "invalidate", "_selected_action": [drop.pk], "confirmed": "on", "reason": "duplicate"},
+        )
     drop.refresh_from_db()
     keep.refresh_from_db()
     assert drop.status == Signature.Status.INVALID and keep.status == Signature.Status.CONFIRMED
@@ -108,11 +114,15 @@ def test_invalidating_a_whole_email_domain_shows_how_many_then_counts_follow(
     assert client.get(url).status_code == 200
     assert "without the @" in listed(client.post(url, {"domain": "not a domain"}))
     preview = listed(client.post(url, {"domain": "@Spam.Example", "action": action.pk}))
-    assert "5 signatures from @spam.example on" in preview
+    assert "This reaches exactly 5 people." in preview and "bot0@spam.example" in preview
     assert Signature.objects.filter(status=Signature.Status.INVALID).count() == 0  # nothing yet
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(url, {"domain": "spam.example", "action": action.pk, "confirm": "on"}, follow=True)
+        unreasoned = client.post(url, {"domain": "spam.example", "action": action.pk, "confirmed": "on"})
+        assert "This field is required" in listed(unreasoned)
+        done = client.post(
+            url, {"domain": "spam.example", "action": action.pk, "confirmed": "on", "reason": "fake"}, follow=True
+        )
     assert "5 signatures from spam.example invalidated." in listed(done)
     assert action_count(action) == 2
     assert action_count(other) == 1  # another action's signatures were not touched
@@ -133,7 +143,10 @@ def test_the_fraud_review_lists_why_and_releases_or_invalidates(
     assert "burst limit" in page and "honeypot" in page and "fine@example.org" not in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/admin/campaigns/suspectedfraud/", {"action": "release", "_selected_action": [genuine.pk]})
-        client.post("/admin/campaigns/suspectedfraud/", {"action": "invalidate", "_selected_action": [bot.pk]})
+        client.post(
+            "/admin/campaigns/suspectedfraud/",
+            {"action": "invalidate", "_selected_action": [bot.pk], "confirmed": "on", "reason": "fake"},
+        )
     genuine.refresh_from_db()
     bot.refresh_from_db()
     assert genuine.status == Signature.Status.PENDING
@@ -191,8 +204,12 @@ def test_the_export_streams_the_confirmed_signatures_and_is_logged(client, data_
     first = SignatureFactory(action=action, first_name="Ana", email="ana@example.org")
     SignatureFactory(action=action, email="pending@example.org", status="pending")
     SignatureFactory(action=action, first_name='=HYPERLINK("http://x")', last_name="+1", email="-x@example.org")
-    assert client.get(f"/admin/campaigns/action/{action.pk}/export/").status_code == 405
-    response = client.post(f"/admin/campaigns/action/{action.pk}/export/")
+    url = f"/admin/campaigns/action/{action.pk}/export/"
+    for asked in (client.get(url), client.post(url)):  # a page first, saying how many and whose
+        assert not asked.streaming and "This reaches exactly 2 people." in listed(asked)
+        assert "ana@example.org" in listed(asked) and "pending@example.org" not in listed(asked)
+    assert not AuditEntry.objects.exists()
+    response = client.post(url, {"confirmed": "on"})
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="{action.slug}-signatures-' in response["Content-Disposition"]
@@ -215,7 +232,7 @@ def test_a_letter_action_s_export_includes_the_letters(client, data_staff):
     action = LetterActionFactory()
     signature = SignatureFactory(action=action)
     Letter.objects.create(signature=signature, target=action.letter_target, message="@SUM(1+1)\nPlease act.")
-    rows = read_csv(client.post(f"/admin/campaigns/action/{action.pk}/export/"))
+    rows = read_csv(client.post(f"/admin/campaigns/action/{action.pk}/export/", {"confirmed": "on"}))
     assert rows[0][-1] == "letter" and rows[1][-1] == "'@SUM(1+1)\nPlease act."
 
 

@@ -91,7 +91,7 @@ def test_staff_tell_opted_in_signers_once_however_often_they_press(client, actio
     url = f"/admin/campaigns/threshold/{threshold.pk}/email-signers/"
     for _press in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url, follow=True)
+            response = client.post(url, {"confirmed": "on"}, follow=True)
         assert "each gets this news once" in response.content.decode()
     rows = OutboxEmail.objects.filter(key__startswith=f"milestone:{threshold.pk}:")
     assert sorted(rows.values_list("to_email", flat=True)) == sorted(s.email for s in opted)

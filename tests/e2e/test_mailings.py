@@ -48,7 +48,12 @@ def test_a_campaign_manager_composes_previews_tests_and_sends_a_mailing(page):
     assert test_copy.subject == "[Test] Thank you, Camille"
     assert emails_to("ana@example.org") == []
 
+    # "Send now" asks first: the exact audience and some of its people; nothing leaves before.
     click_and_wait(page, "[name=_send_now]")
+    expect(page.locator(".mass-confirm-count")).to_have_text("This reaches exactly 2 people.")
+    expect(page.locator(".mass-confirm-sample")).to_contain_text("Ana")
+    assert emails_to("ana@example.org") == []
+    click_and_wait(page, "[name=confirmed]")
     expect(page.locator(".messagelist")).to_contain_text("The mailing is being sent.")
     ana = last_email_to("ana@example.org")
     louis = last_email_to("louis@example.org")

@@ -165,11 +165,18 @@ def test_send_now_reaches_each_opted_in_signer_once(client, django_capture_on_co
     SignatureFactory(action=action, opt_in=False)
     SignatureFactory(action=action, opt_in=True, status="withdrawn", confirmed_at=None)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(ADD, {**form(action, actions=[action.pk, other.pk]), "_send_now": "1"})
+        asked = client.post(ADD, {**form(action, actions=[action.pk, other.pk]), "_send_now": "1"}, follow=True)
     created = Mailing.objects.get()
+    # "Send now" saves, then asks: how many (one per mailbox), and who.
+    assert asked.redirect_chain[-1][0] == f"/admin/emails/mailing/{created.pk}/send/"
+    assert "This reaches exactly 1 person." in asked.content.decode() and "Ana" in asked.content.decode()
+    assert created.status == Mailing.Status.DRAFT and not delivered_mail()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/emails/mailing/{created.pk}/send/", {"confirmed": "on"})
     # Pressing send again, the beat sweep and a duplicate task add nothing.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/admin/emails/mailing/{created.pk}/change/", {**form(action), "_send_now": "1"})
+        client.post(f"/admin/emails/mailing/{created.pk}/send/", {"confirmed": "on"})
     mailings_send_due()
     mailing_deliver(mailing_id=created.pk)
     sent = delivered_mail()
@@ -340,3 +347,76 @@ def test_one_process_at_a_time_writes_a_mailing():
         thread.join()
     assert mailing_deliver(mailing_id=sending.pk) == 1
     assert Mailing.objects.get(pk=sending.pk).status == Mailing.Status.SENT
+
+
+def test_sending_scheduling_and_cancelling_are_in_the_audit_log(client, django_capture_on_commit_callbacks):
+    from campaigns.models import AuditEntry
+
+    staff = manager()
+    client.force_login(staff)
+    action = ActionFactory()
+    SignatureFactory(action=action, opt_in=True)
+    SignatureFactory(action=action, opt_in=True)
+    later = timezone.localtime() + datetime.timedelta(hours=2)
+    data = form(action, scheduled_at_0=later.strftime("%Y-%m-%d"), scheduled_at_1=later.strftime("%H:%M:%S"))
+    client.post(ADD, {**data, "_schedule": "1"})
+    scheduled = Mailing.objects.get()
+    client.post(f"/admin/emails/mailing/{scheduled.pk}/change/", {**data, "_cancel": "1"})
+    sending = mailing(actions=[action], subject="Now")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/emails/mailing/{sending.pk}/send/", {"confirmed": "on"})
+    entries = list(AuditEntry.objects.order_by("pk").values_list("kind", "user", "rows"))
+    assert entries == [
+        ("mailing_schedule", staff.pk, 2),
+        ("mailing_cancel", staff.pk, 0),
+        ("mailing_send", staff.pk, 2),
+    ]
+    assert f"#{sending.pk} Now" in AuditEntry.objects.get(kind="mailing_send").detail
+
+
+def test_a_mailing_cancelled_while_sending_writes_nothing_more_and_says_how_many_went(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from emails import mailings, services
+
+    staff = manager()
+    client.force_login(staff)
+    action = ActionFactory()
+    for number in range(5):
+        SignatureFactory(action=action, opt_in=True, email=f"s{number}@example.org")
+    sending = mailing(actions=[action], status=Mailing.Status.SENDING)
+    real_enqueue = services.email_bulk_enqueue
+
+    def two_at_a_time_then_cancelled(**kwargs):
+        keep_going = kwargs["keep_going"]
+        batches = iter([True, True])
+
+        def cancelled_after_two_batches():
+            if next(batches, False):
+                return keep_going()
+            mailings.mailing_cancel(mailing_id=sending.pk, user=staff)  # staff press "cancel" meanwhile
+            return keep_going()
+
+        return real_enqueue(**{**kwargs, "batch_size": 2, "keep_going": cancelled_after_two_batches})
+
+    monkeypatch.setattr(mailings, "email_bulk_enqueue", two_at_a_time_then_cancelled)
+    assert mailings.mailing_deliver(mailing_id=sending.pk) == 4
+    sending.refresh_from_db()
+    assert (sending.status, sending.recipients) == (Mailing.Status.CANCELLED, 4)
+    assert OutboxEmail.objects.filter(key__startswith=f"mailing:{sending.pk}:").count() == 4
+    assert mailings_send_due() == 0  # a cancelled mailing is never resumed
+    assert OutboxEmail.objects.filter(key__startswith=f"mailing:{sending.pk}:").count() == 4
+
+
+def test_the_cancel_button_of_a_sending_mailing_says_how_many_went(client):
+    client.force_login(manager())
+    action = ActionFactory()
+    SignatureFactory(action=action, opt_in=True)
+    sending = mailing(actions=[action], status=Mailing.Status.SENDING)
+    OutboxEmail.objects.create(key=f"mailing:{sending.pk}:1", to_email="a@example.org", category="campaign_updates")
+    change = f"/admin/emails/mailing/{sending.pk}/change/"
+    assert 'name="_cancel"' in client.get(change).content.decode()
+    page = client.post(change, {"_cancel": "1"}, follow=True).content.decode()
+    assert "1 email was already in the outbox and goes out" in page
+    sending.refresh_from_db()
+    assert (sending.status, sending.recipients) == (Mailing.Status.CANCELLED, 1)
