@@ -146,8 +146,14 @@ def test_a_manager_publishes_a_letter_a_supporter_sends_it_and_signers_get_the_r
     page.fill("#id_title", "The Minister's answer")
     page.fill("#id_body", "The Government is **reviewing** the agreement and will report in the spring.")
     save_and_continue(page)
-    for _press in range(2):
+    # A page first: how many signers it reaches, and who (by first name and initial only); pressed
+    # again, nobody is left to email.
+    for reached in ("2 people", "0 people"):
         click_and_wait(page, "button:has-text('Email this response')")
+        assert page.locator(".mass-confirm-count").inner_text() == f"This reaches exactly {reached}."
+        if reached == "2 people":
+            assert "Amira H." in page.locator(".mass-confirm-sample").inner_text()
+        click_and_wait(page, "[name=confirmed]")
         assert "each gets this response once" in page.locator(".messagelist").inner_text()
     response = TargetResponse.objects.get()
     assert response.emailed_at is not None
