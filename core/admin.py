@@ -1,5 +1,7 @@
 """Rally's admin site: signing in goes through allauth, and staff need two-factor authentication."""
 
+from collections.abc import Callable
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import admin, messages
@@ -14,10 +16,27 @@ def user_has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+# The admin index's dashboard: each app registers panels in its AppConfig.ready. A panel takes the
+# request and returns its HTML, or None when the staff member's role has no use for it.
+DashboardPanel = Callable[..., str | None]
+dashboard_panels: list[DashboardPanel] = []
+
+
+def dashboard_panel_register(panel: DashboardPanel) -> None:
+    if panel not in dashboard_panels:
+        dashboard_panels.append(panel)
+
+
 class RallyAdminSite(admin.AdminSite):
     site_header = _("Rally administration")
     site_title = _("Rally admin")
     index_title = _("Campaigns, tracker and supporters")
+    index_template = "admin/rally_index.html"
+
+    def index(self, request, extra_context=None):
+        """The dashboard above the models: only the panels this staff member's role uses."""
+        panels = [html for panel in dashboard_panels if (html := panel(request))]
+        return super().index(request, {**(extra_context or {}), "dashboard_panels": panels})
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -10,8 +10,10 @@ class EmailsConfig(AppConfig):
     def ready(self):
         # Imported here: these modules import models, which need the app registry ready.
         from accounts.adapters import mail_sender_register
+        from core.admin import dashboard_panel_register
 
         from .account_mail import account_mail_send
+        from .dashboard import mailings_panel, outbox_panel
         from .mailings import CAMPAIGN_UPDATE_SUBSCRIBERS
         from .models import Mailing
         from .registry import audience_register
@@ -21,3 +23,5 @@ class EmailsConfig(AppConfig):
         # accounts sits below emails: allauth's mails reach the outbox through this, within caps.
         mail_sender_register(account_mail_send)
         audience_register(Mailing.Audience.CAMPAIGN_UPDATES, CAMPAIGN_UPDATE_SUBSCRIBERS)
+        dashboard_panel_register(mailings_panel)
+        dashboard_panel_register(outbox_panel)

@@ -8,12 +8,15 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules import models, which need the app registry ready.
+        from core.admin import dashboard_panel_register
         from emails.models import Mailing
         from emails.registry import audience_register, digest_source_register
 
         from .audiences import FOLLOWERS
+        from .dashboard import tracker_panel
         from .digests import digest_batch
 
         # emails knows no review: it learns what a digest holds and whom a mailing reaches.
         digest_source_register(digest_batch)
         audience_register(Mailing.Audience.FOLLOWERS, FOLLOWERS)
+        dashboard_panel_register(tracker_panel)
