@@ -161,6 +161,17 @@ class ActionAdminForm(forms.ModelForm):
         ]
         widgets = {"letter_template": forms.Textarea(attrs={"rows": 10})}
 
+    def clean(self):
+        cleaned = super().clean()
+        # A field the kind does not use is not on the form (ActionAdmin.get_fieldsets): what it held
+        # under another kind goes, rather than failing the model's check on a field nobody sees.
+        kind = cleaned.get("kind")
+        if kind == Action.Kind.PLEDGE and "target" not in self.fields:
+            self.instance.target = ""
+        if kind != Action.Kind.LETTER and "letter_target" not in self.fields:
+            self.instance.letter_target = None
+        return cleaned
+
     def clean_goal(self):
         goal = self.cleaned_data.get("goal")
         if goal and "goal" in self.changed_data and self.instance.pk:
@@ -355,31 +366,54 @@ class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, Labelle
     actions = ["close_actions"]
     inlines = [ThresholdInline]
     change_form_template = "admin/campaigns/action/change_form.html"
+    change_list_template = "admin/campaigns/action/change_list.html"
 
     def pages_changed(self, actions, *, initial):
         # The old slug too: its page must not outlive a rename.
         slugs = [action.slug for action in actions] + ([initial["slug"]] if initial.get("slug") else [])
         invalidation.action_changed(action_ids=[action.pk for action in actions], slugs=slugs)
 
+    def action_kind(self, request, obj=None) -> str | None:
+        """The kind the form is for: the one being submitted, else the action's, else the one chosen
+        from the list's "Add a petition / pledge / letter" (None: not chosen yet, every group shows)."""
+        for chosen in (request.POST.get("kind"), getattr(obj, "kind", None), request.GET.get("kind")):
+            if chosen in Action.Kind.values:
+                return chosen
+        return None
+
     def get_fieldsets(self, request, obj=None):
-        letters = {"fields": [("letter_target", "letter_subject"), "letter_template"]}
-        if obj is not None and obj.kind != Action.Kind.LETTER:
-            letters["classes"] = ["collapse"]  # folded away on petitions and pledges
-        return [
-            (None, {"fields": ["campaign", ("kind", "status"), ("title", "slug"), "summary", "ask", "target"]}),
-            (_("Letters"), letters),
-            (
-                _("Goal, form and dates"),
-                {
-                    "fields": [
-                        ("goal", "points"),
-                        ("ask_country", "ask_postal_code"),
-                        ("closes_at", "closed_at"),
-                        "position",
-                    ]
-                },
-            ),
+        """Only the fields the action's kind uses, grouped as staff think of them (the thresholds
+        follow, below the form)."""
+        kind = self.action_kind(request, obj)
+        text = ["campaign", ("kind", "status"), ("title", "slug"), "summary", "ask"]
+        if kind != Action.Kind.PLEDGE:
+            text.append("target")  # a pledge asks nobody
+        fieldsets = [
+            (_("The text"), {"fields": text}),
+            (_("The form"), {"fields": [("ask_country", "ask_postal_code")]}),
+            (_("Goal and deadline"), {"fields": [("goal", "points"), ("closes_at", "closed_at"), "position"]}),
         ]
+        if kind in (Action.Kind.LETTER, None):
+            fieldsets.append(
+                (
+                    _("The letter"),
+                    {
+                        "fields": [("letter_target", "letter_subject"), "letter_template"],
+                        "description": _(
+                            "Letter actions only: whom every letter goes to, and the text supporters start from."
+                        ),
+                    },
+                )
+            )
+        return fieldsets
+
+    def changelist_view(self, request, extra_context=None):
+        kinds = [
+            (Action.Kind.PETITION, gettext("Add a petition")),
+            (Action.Kind.PLEDGE, gettext("Add a pledge")),
+            (Action.Kind.LETTER, gettext("Add a letter")),
+        ]
+        return super().changelist_view(request, {**(extra_context or {}), "action_kinds": kinds})
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(confirmed_count=Coalesce(F("count_row__count"), 0))
