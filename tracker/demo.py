@@ -2,8 +2,9 @@
 stood in June 2018 (from the seed article, in our own words). Safe to run again: every piece is
 looked up by its natural key before it is created.
 
-The seed article does not give the original reports' addresses, so sources point to their
-publishers' sites; the article itself is cited beside each report it relays.
+Each source links to the document itself, with its publisher and date: the statute's section, the
+article, the CBC report it quotes, the reporting on the DHS figures, CBSA's detention statistics and
+the UN's briefing. A source is found again by its publisher and title, so a re-run corrects its address.
 """
 
 from datetime import date, datetime, time
@@ -43,35 +44,43 @@ SOURCES = {
     "article": {
         "publisher": "Global Citizen",
         "title": "Canada Will Track Trump's Border Policy to See if Asylum Seekers Are Still Safe in the US",
-        "url": "https://www.globalcitizen.org/en/",
+        "url": "https://www.globalcitizen.org/en/content/canada-zero-tolerance-border-policy/",
         "published_on": ARTICLE_DATE,
+    },
+    "statute": {
+        "publisher": "Justice Laws Website (Department of Justice Canada)",
+        "title": "Immigration and Refugee Protection Act (S.C. 2001, c. 27), section 102",
+        "url": "https://laws-lois.justice.gc.ca/eng/acts/i-2.5/section-102.html",
+        "published_on": None,
+        "note": "The consolidated Act, kept current by the Department of Justice",
     },
     "cbc": {
         "publisher": "CBC News",
-        "title": "Immigration minister on monitoring the U.S. asylum system under the Safe Third Country Agreement",
-        "url": "https://www.cbc.ca/news/politics",
+        "title": "Canada tracking Trump's border crackdown to see if U.S. remains safe for asylum seekers",
+        "url": "https://www.cbc.ca/news/politics/canada-trump-border-immigration-crackdown-1.4711030",
         "published_on": QUESTION_PERIOD,
         "note": "Quoted by Global Citizen",
     },
     "ap": {
-        "publisher": "Associated Press",
-        "title": "Nearly 2,000 children separated from their families at the border in six weeks (DHS figures)",
-        "url": "https://apnews.com/",
+        "publisher": "Politico (Associated Press)",
+        "title": "About 2K minors separated from families",
+        "url": "https://www.politico.com/story/2018/06/15/about-2k-minors-separated-from-families-649401",
         "published_on": date(2018, 6, 15),
-        "note": "Department of Homeland Security figures, as reported by the Associated Press",
+        "note": "Department of Homeland Security figures obtained by the Associated Press: 1,995 minors "
+        "separated from 1,940 adults, 19 April to 31 May 2018",
     },
     "cbsa": {
         "publisher": "Canada Border Services Agency",
-        "title": "Minors detained in Canada, 1 April to 31 December 2017",
-        "url": "https://www.cbsa-asfc.gc.ca/",
+        "title": "Annual detention statistics: 2012 to 2024",
+        "url": "https://www.cbsa-asfc.gc.ca/security-securite/detent/stat-2012-2024-eng.html",
         "published_on": None,
-        "note": "Agency figures as reported by Global Citizen, June 2018",
+        "note": "The agency's detention figures by fiscal year, minors included; the article relays "
+        "those for 1 April to 31 December 2017",
     },
     "un": {
-        "publisher": "United Nations Office of the High Commissioner for Human Rights",
-        "title": "UN human rights office calls on the United States to stop separating migrant children "
-        "from their parents",
-        "url": "https://www.ohchr.org/",
+        "publisher": "United Nations (UNifeed, UN Web TV)",
+        "title": "Geneva / USA separated children: the UN human rights office's briefing",
+        "url": "https://www.unmultimedia.org/tv/unifeed/asset/2168/2168716/",
         "published_on": date(2018, 6, 5),
     },
 }
@@ -294,7 +303,10 @@ STATEMENTS = [
 def _sources() -> dict[str, Source]:
     found = {}
     for key, fields in SOURCES.items():
-        source = Source.objects.filter(url=fields["url"], title=fields["title"]).first()
+        source = Source.objects.filter(publisher=fields["publisher"], title=fields["title"]).first()
+        if source is not None and source.url != fields["url"]:
+            Source.objects.filter(pk=source.pk).update(url=fields["url"])
+            source.url = fields["url"]
         found[key] = source or source_create(**fields)
     return found
 
@@ -356,6 +368,8 @@ def _factors(review: Review) -> dict[str, Factor]:
                 assessment=fields["assessment"],
                 summary=fields["summary"],
                 reason=fields["reason"],
+                # The demo's tracker editor, where the demo users exist: the page names the role.
+                user=get_user_model().objects.filter(email="tracker@example.org").first(),
                 at=_at_noon(ARTICLE_DATE),
             )
         factors[fields["paragraph"]] = factor

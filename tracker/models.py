@@ -183,6 +183,14 @@ class Assessment(models.TextChoices):
     NOT_ASSESSED = "not_assessed", _("Not yet assessed")
 
 
+class EditorRole(models.TextChoices):
+    """The role in which someone assessed a factor, shown to the public instead of an address."""
+
+    TRACKER_EDITOR = "tracker_editor", _("a tracker editor")
+    ADMINISTRATOR = "administrator", _("an administrator")
+    STAFF = "staff", _("a staff member")
+
+
 class Factor(models.Model):
     """One factor of s.102(2) that the review weighs, with the tracker's current assessment."""
 
@@ -196,6 +204,7 @@ class Factor(models.Model):
     )
     summary = models.TextField(_("reasoned summary"), blank=True, help_text=_("Markdown."))
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    assessed_by_role = models.CharField(_("assessed by"), max_length=32, choices=EditorRole.choices, blank=True)
 
     class Meta:
         verbose_name = _("factor")

@@ -144,6 +144,12 @@ class ReviewPage:
     development_count: int = 0
     assessment_counts: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def last_reviewed(self) -> Factor | None:
+        """The factor assessed most recently: its date and role are the review's last review."""
+        assessed = [factor for factor in self.factors if factor.assessed_at is not None]
+        return max(assessed, key=lambda factor: factor.assessed_at) if assessed else None
+
 
 def review_page(*, review: Review, user=None) -> ReviewPage:
     """Everything the review's page shows, in a fixed number of queries."""

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/preview/", views.review_preview, name="review-preview"),
     path("<slug:slug>/timeline/", views.timeline, name="timeline"),
     path("<slug:slug>/sources/", views.sources, name="sources"),
+    path("<slug:slug>/methodology/", views.methodology, name="methodology"),
     path("<slug:slug>/feed/", ReviewFeed(), name="feed"),
     path("<slug:slug>/follow/", views.follow, name="follow"),
     path("<slug:slug>/follow/sent/", views.follow_sent, name="follow-sent"),

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +20,7 @@ from core.middleware import client_address, rate_limit_client
 
 from . import selectors
 from .forms import AccountFollowForm, EmailFollowForm, TimelineFilterForm
-from .models import Follow, Review
+from .models import Assessment, Follow, Review
 from .services import follow_confirm, follow_create, follow_delete
 from .services.following import follow_source
 from .tokens import confirm_token_read, unfollow_token_read
@@ -119,6 +119,45 @@ def sources(request, slug):
         request,
         "tracker/sources.html",
         {"review": review, "sources": selectors.review_sources_with_citations(review)},
+    )
+
+
+# What each assessment means against a factor of IRPA s.102(2), on the methodology page.
+ASSESSMENT_MEANINGS = {
+    Assessment.MEETS: gettext_lazy(
+        "The public facts show the country satisfies the factor: the treaty is in force, or the practice "
+        "respects the obligations the factor names. Nothing credible reported since points the other way."
+    ),
+    Assessment.CONCERNS: gettext_lazy(
+        "Credible, sourced reports put the factor in doubt: a policy or practice that may breach the "
+        "obligations, or evidence of harm to people seeking protection, not yet shown to be established "
+        "and general."
+    ),
+    Assessment.DOES_NOT_MEET: gettext_lazy(
+        "The country fails the factor: the sources show a policy or practice that breaks the obligations "
+        "the factor names, established and not isolated. On this factor, in the editors' judgement, the "
+        "country is no longer a safe third country."
+    ),
+    Assessment.NOT_ASSESSED: gettext_lazy("The editors have not weighed this factor yet."),
+}
+STATUTE_URL = "https://laws-lois.justice.gc.ca/eng/acts/i-2.5/section-102.html"
+
+
+@require_GET
+def methodology(request, slug):
+    """Who assesses, how, and what each assessment means against the law's factors."""
+    review = _public_review(slug)
+    return render(
+        request,
+        "tracker/methodology.html",
+        {
+            "review": review,
+            "factors": list(selectors.review_factors(review)),
+            "assessments": [
+                (value, Assessment(value).label, meaning) for value, meaning in ASSESSMENT_MEANINGS.items()
+            ],
+            "statute_url": STATUTE_URL,
+        },
     )
 
 

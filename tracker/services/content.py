@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import GROUP_TRACKER_EDITORS
 from campaigns import invalidation
 
 from ..models import (
     Assessment,
     Correction,
     Development,
+    EditorRole,
     Factor,
     FactorAssessment,
     Figure,
@@ -140,6 +142,17 @@ def review_publish(*, review: Review, now: datetime | None = None) -> Review:
 
 
 @transaction.atomic
+def editor_role(user) -> str:
+    """The role shown with an assessment: what the public may know of who judged, not who."""
+    if user is None:
+        return ""
+    if user.is_superuser:
+        return EditorRole.ADMINISTRATOR
+    if user.groups.filter(name=GROUP_TRACKER_EDITORS).exists():
+        return EditorRole.TRACKER_EDITOR
+    return EditorRole.STAFF
+
+
 def factor_assess(
     *,
     factor: Factor,
@@ -158,6 +171,7 @@ def factor_assess(
         return None
     reason = _required_text(reason, "reason", _("Say why the assessment changes."))
     at = at or timezone.now()
+    role = editor_role(user)
     record = FactorAssessment.objects.create(
         factor=locked,
         from_assessment=locked.assessment,
@@ -167,8 +181,11 @@ def factor_assess(
         assessed_by=user,
         assessed_at=at,
     )
-    Factor.objects.filter(pk=locked.pk).update(assessment=assessment, summary=summary, assessed_at=at)
+    Factor.objects.filter(pk=locked.pk).update(
+        assessment=assessment, summary=summary, assessed_at=at, assessed_by_role=role
+    )
     factor.assessment, factor.summary, factor.assessed_at = assessment, summary, at
+    factor.assessed_by_role = role
     return record
 
 
