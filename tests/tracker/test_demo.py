@@ -57,7 +57,13 @@ def test_the_demo_is_the_june_2018_review_of_the_united_states():
     assert {"Ahmed Hussen", "Jenny Kwan", "Justin Trudeau"} <= speakers
     assert all(statement.sources.exists() for statement in Statement.objects.all())
     publishers = set(Source.objects.values_list("publisher", flat=True))
-    assert {"Global Citizen", "CBC News", "Associated Press", "Canada Border Services Agency"} <= publishers
+    assert {
+        "Global Citizen",
+        "CBC News",
+        "Politico (Associated Press)",
+        "Canada Border Services Agency",
+        "Justice Laws Website (Department of Justice Canada)",
+    } <= publishers
     assert any("United Nations" in publisher for publisher in publishers)
     # The 2018 news is not mailed to anyone as if it were new.
     assert not NotificationBatch.objects.filter(sent_at__isnull=True).exists()
