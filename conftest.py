@@ -6,7 +6,7 @@ a private Redis); see its docstring.
 
 import pytest
 
-pytest_plugins = ["tests.services"]
+pytest_plugins = ["tests.services", "tests.represent"]
 
 
 @pytest.fixture

@@ -65,6 +65,19 @@ def canadian_region(postal_code: str) -> str:
     return _FIRST_LETTER_REGION.get(code[:1], "")
 
 
+def _canadian_postal_code_problem(code: str) -> str:
+    """What is wrong with a code that is not a Canadian postal code, in words a supporter can act on."""
+    if _US_ZIP_CODE.match(code):
+        return _("This looks like a US ZIP code. Enter a Canadian postal code like K1A 0B1.")
+    compact = code.replace(" ", "")
+    if re.match(r"^[A-Z]\d[A-Z]\d[A-Z]\d$", compact):
+        return _(
+            "Canadian postal codes never use the letters D, F, I, O, Q or U, and never start with W or Z: "
+            "check yours (like K1A 0B1)."
+        )
+    return _("Enter a Canadian postal code like K1A 0B1.")
+
+
 def normalise_postal_code(country: str, postal_code: str) -> tuple[str, str]:
     """Validates a postal code for its country; returns (normalised code, region code or "").
 
@@ -74,8 +87,9 @@ def normalise_postal_code(country: str, postal_code: str) -> tuple[str, str]:
     if not code:
         return "", ""
     if country == "CA":
+        code = code.replace(" ", "")  # "k1a0b1", "K1A 0B1" and "k 1 a 0 b 1" alike
         if not _CANADIAN_POSTAL_CODE.match(code):
-            raise ValidationError(_("Enter a Canadian postal code like K1A 0B1."), code="invalid_postal_code")
+            raise ValidationError(_canadian_postal_code_problem(code), code="invalid_postal_code")
         compact = code.replace(" ", "")
         return f"{compact[:3]} {compact[3:]}", canadian_region(compact)
     if country == "US":

@@ -236,3 +236,13 @@ def signing_verdict(*, ip_address: str, email: str, honeypot: str = "", check_li
     if tripped:
         return f"{tripped[0]} limit"
     return ""
+
+
+def mp_lookup_allowed(ip_address: str) -> bool:
+    """The action form's "Your MP" lookups: MP_LOOKUPS_PER_MINUTE per IP address, so the endpoint
+    cannot be used to walk every postal code through our quota with Represent."""
+    now = time.time()
+    window = int(now // 60)
+    client = ip_hash(rate_limit_client(ip_address)) or "unknown"  # an IPv6 client by its /64, as signing does
+    [attempts] = _count_attempts([(f"campaigns:mp-lookup:{client}:{window}", 65)])
+    return not isinstance(attempts, int) or attempts <= settings.MP_LOOKUPS_PER_MINUTE

@@ -18,7 +18,9 @@ from accounts.geography import normalise_postal_code
 from accounts.models import ConsentRecord
 from accounts.validators import PersonNameField, looks_like_host
 
-from .models import Action
+from .models import Action, Representative
+from .represent import RepresentUnavailable
+from .services.representatives import RidingLookup, postal_code_lookup
 
 NAME_MAX_LENGTH = 100
 
@@ -63,6 +65,34 @@ class CountryField(forms.ChoiceField):
         return str(value) in countries
 
 
+def riding_choices(representatives=None):
+    """The select's ridings: the given MPs (a postal code's), else every MP in office."""
+    if representatives is None:
+        representatives = Representative.objects.mps().only("pk", "name", "district_name", "party_name")
+    return [("", _("Choose your riding")), *((str(rep.pk), riding_label(rep)) for rep in representatives)]
+
+
+def riding_label(representative: Representative) -> str:
+    party = f", {representative.party_name}" if representative.party_name else ""
+    return f"{representative.district_name}: {representative.name}{party}"
+
+
+class RidingField(forms.ChoiceField):
+    """The supporter's riding, as the pk of its MP. Checked by one lookup, not against every riding."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        representative = Representative.objects.mps().filter(pk=value).first() if str(value).isdigit() else None
+        if representative is None:
+            raise ValidationError(_("Choose your riding from the list."), code="invalid_choice")
+        return representative
+
+
 class SignatureForm(forms.Form):
     first_name = PersonNameField(
         label=_("First name"), max_length=NAME_MAX_LENGTH, validators=[validate_person_name], strip=True
@@ -95,6 +125,27 @@ class SignatureForm(forms.Form):
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         if action.kind == Action.Kind.LETTER:
             self.fields["message"] = self._letter_field(action)
+        if action.to_supporters_mp:
+            self._ask_riding()
+
+    # Letters to the supporter's MP: set by clean().
+    shared_fields = False
+    representative: Representative | None = None
+    # The lookup service was down and no riding chosen: the letter waits to be addressed.
+    letter_waiting = False
+    lookup: RidingLookup | None = None
+
+    def _ask_riding(self) -> None:
+        if "postal_code" not in self.fields:
+            self.fields["postal_code"] = forms.CharField(label=_("Postal code"), max_length=12)
+        self.fields["postal_code"].required = True
+        self.fields["postal_code"].widget.attrs.update({"autocomplete": "postal-code"})
+        self.fields["riding"] = RidingField(
+            label=_("Your riding"),
+            required=False,
+            choices=riding_choices,
+            help_text=_("Found from your postal code. If your code is in more than one riding, choose yours."),
+        )
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -110,6 +161,7 @@ class SignatureForm(forms.Form):
                 Div("email", css_class="col-12"),
                 *([Div("country", css_class="col-sm-6")] if "country" in self.fields else []),
                 *([Div("postal_code", css_class="col-sm-6")] if "postal_code" in self.fields else []),
+                *([Div("riding", css_class="col-12")] if "riding" in self.fields else []),
                 Div("opt_in", css_class="col-12"),
                 css_class="row",
             ),
@@ -119,7 +171,10 @@ class SignatureForm(forms.Form):
 
     @staticmethod
     def _letter_field(action: Action) -> LetterField:
-        to = action.letter_target.display_name if action.letter_target_id else action.target
+        if action.to_supporters_mp:
+            to = _("your Member of Parliament")
+        else:
+            to = action.letter_target.display_name if action.letter_target_id else action.target
         return LetterField(
             label=_("Your letter"),
             max_length=settings.LETTER_MAX_LENGTH,
@@ -143,11 +198,79 @@ class SignatureForm(forms.Form):
         cleaned = super().clean()
         if "postal_code" in self.fields and "postal_code" not in self.errors:
             country = cleaned.get("country", "") if "country" in self.fields else settings.SIGNATURE_DEFAULT_COUNTRY
+            if self.action.to_supporters_mp:
+                country = "CA"  # a riding's postal code, whatever else the form says (checked below)
             try:
                 cleaned["postal_code"], _region = normalise_postal_code(country or "", cleaned.get("postal_code", ""))
             except ValidationError as error:
                 self.add_error("postal_code", error)
+        if self.action.to_supporters_mp:
+            self._clean_riding(cleaned)
         return cleaned
+
+    def _clean_riding(self, cleaned: dict) -> None:
+        """Finds the supporter's MP from the postal code. Without JavaScript the form comes back
+        once, showing the MP (or the ridings to choose from), and the supporter sends it again."""
+        if "country" in self.fields and cleaned.get("country") not in (None, "", "CA") and "country" not in self.errors:
+            self.add_error(
+                "country", _("Letters go to a Member of Parliament in Canada: choose Canada and your postal code.")
+            )
+            return
+        if "postal_code" in self.errors or not cleaned.get("postal_code") or "riding" in self.errors:
+            self._show_ridings(None)
+            return
+        chosen = cleaned.get("riding")
+        try:
+            self.lookup = lookup = postal_code_lookup(postal_code=cleaned["postal_code"])
+        except RepresentUnavailable:
+            # The supporter still writes: their choice if they made one, else the letter waits.
+            self.representative = chosen
+            self.letter_waiting = chosen is None
+            return
+        if not lookup.found or not lookup.representatives:
+            if chosen is not None:
+                self.representative = chosen
+                return
+            self._show_ridings(None)
+            self.add_error(
+                "postal_code",
+                ValidationError(
+                    _("We could not find the riding of this postal code. Check it, or choose your riding below."),
+                    code="unknown_postal_code",
+                ),
+            )
+            return
+        if chosen is not None and chosen in lookup.representatives:
+            self.representative = chosen
+            return
+        self._show_ridings(lookup.representatives)
+        if chosen is not None:
+            message = _("This riding does not include your postal code: choose one of those listed.")
+        elif lookup.representative is not None:
+            # Not an error of theirs: the supporter sees whom the letter goes to before it leaves.
+            self._choose(lookup.representative)
+            message = _("Your MP: %(mp)s. Check this is right, then send your letter.") % {
+                "mp": lookup.representative.summary
+            }
+        else:
+            message = _("Your postal code is in more than one riding: choose yours.")
+        self.add_error("riding", ValidationError(message, code="choose_riding"))
+
+    def _show_ridings(self, representatives) -> None:
+        # Shared fields (see validating) are never rendered, and must not change.
+        if not self.shared_fields and "riding" in self.fields:
+            self.fields["riding"].choices = riding_choices(representatives)
+
+    def _choose(self, representative: Representative) -> None:
+        if not self.shared_fields:
+            self.data = self.data.copy()
+            self.data["riding"] = str(representative.pk)
+
+    @property
+    def mp_summary(self) -> str:
+        """ "Your MP: …" once the postal code gave one MP (or the supporter chose one)."""
+        representative = self.representative or (self.lookup.representative if self.lookup else None)
+        return representative.summary if representative else ""
 
     def signature_details(self) -> dict:
         """The cleaned values signature_create takes."""
@@ -156,6 +279,8 @@ class SignatureForm(forms.Form):
         postal_code = data.get("postal_code", "")
         if postal_code and "country" not in self.fields:
             country = settings.SIGNATURE_DEFAULT_COUNTRY
+        if self.action.to_supporters_mp:
+            country = "CA"
         return {
             "first_name": data["first_name"],
             "last_name": data["last_name"],
@@ -164,4 +289,5 @@ class SignatureForm(forms.Form):
             "postal_code": postal_code,
             "opt_in": data["opt_in"],
             "message": data.get("message", ""),
+            "representative": self.representative,
         }

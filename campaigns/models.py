@@ -20,6 +20,8 @@ from core.reversing import reverse_cached
 
 # /act/confirm/<token>/ and /act/withdraw/<token>/ share the /act/ prefix with action slugs.
 RESERVED_ACTION_SLUGS = ("confirm", "withdraw")
+# Action.letter_recipient's value for letters addressed to each supporter's own MP.
+LETTERS_TO_MP = "mp"
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -133,6 +135,16 @@ class Action(models.Model):
         verbose_name=_("letters go to"),
         help_text=_("Letters only: the decision-maker who receives every supporter's letter."),
     )
+    letter_recipient = models.CharField(
+        _("letters are addressed to"),
+        max_length=16,
+        choices=[("target", _("The decision-maker below")), ("mp", _("Each supporter's own MP"))],
+        default="target",
+        help_text=_(
+            "Each supporter's own MP: Rally finds the Member of Parliament from the supporter's postal code "
+            "(the form then asks for a Canadian postal code)."
+        ),
+    )
     letter_subject = models.CharField(
         _("letter subject"), max_length=200, blank=True, help_text=_("Letters only: the subject of every letter.")
     )
@@ -175,7 +187,8 @@ class Action(models.Model):
                 condition=~Q(status="closed") | Q(closed_at__isnull=False), name="campaigns_action_closed_has_date"
             ),
             models.CheckConstraint(
-                condition=~Q(kind="letter") | Q(letter_target__isnull=False), name="campaigns_action_letter_has_target"
+                condition=~Q(kind="letter") | Q(letter_target__isnull=False) | Q(letter_recipient="mp"),
+                name="campaigns_action_letter_has_target",
             ),
         ]
 
@@ -204,8 +217,11 @@ class Action(models.Model):
             ) % {"start": timezone.localtime(campaign.publish_at).strftime("%Y-%m-%d %H:%M")}
         if errors:
             raise ValidationError(errors)
-        if self.kind == self.Kind.LETTER and not self.target and self.letter_target is not None:
-            self.target = self.letter_target.display_name[:200]
+        if self.kind == self.Kind.LETTER and not self.target:
+            if self.to_supporters_mp:
+                self.target = str(_("Each supporter's Member of Parliament"))
+            elif self.letter_target is not None:
+                self.target = self.letter_target.display_name[:200]
         # Closing by hand in the admin records when; reopening forgets it.
         if self.status == self.Status.CLOSED and self.closed_at is None:
             self.closed_at = timezone.now()
@@ -218,7 +234,13 @@ class Action(models.Model):
                 return {"letter_target": _("Only letters have a decision-maker to send them to: leave this empty.")}
             return {}
         errors = {}
-        if not self.letter_target_id:
+        if self.to_supporters_mp:
+            if self.letter_target_id:
+                errors["letter_target"] = _("Letters go to each supporter's MP: leave this empty.")
+            if self.ask_postal_code != self.Field.REQUIRED:
+                # The MP is found from the postal code: the form must ask for it.
+                self.ask_postal_code = self.Field.REQUIRED
+        elif not self.letter_target_id:
             errors["letter_target"] = _("Choose the decision-maker who receives the letters.")
         if not self.letter_subject.strip():
             errors["letter_subject"] = _("Letters need a subject.")
@@ -229,6 +251,11 @@ class Action(models.Model):
                 "limit": settings.LETTER_MAX_LENGTH
             }
         return errors
+
+    @property
+    def to_supporters_mp(self) -> bool:
+        """A letter action whose letters go to each supporter's own MP (found from the postal code)."""
+        return self.kind == self.Kind.LETTER and self.letter_recipient == LETTERS_TO_MP
 
     def effective_closed_at(self, now=None):
         """When the action stopped taking signatures (its end date counts before the task runs)."""
@@ -518,7 +545,29 @@ class Letter(models.Model):
     signature = models.OneToOneField(
         Signature, on_delete=models.CASCADE, primary_key=True, related_name="letter", verbose_name=_("signature")
     )
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="letters", verbose_name=_("to"))
+
+    class Hold(models.TextChoices):
+        """Why a letter to a supporter's MP is not addressed yet ("" once it is)."""
+
+        NONE = "", _("Addressed")
+        LOOKUP = "lookup", _("Waiting for the postal code lookup")
+        NO_EMAIL = "no_email", _("The MP has no email address in the directory")
+        NO_RIDING = "no_riding", _("The postal code's riding is unknown: choose the MP")
+
+    # Empty while a letter to the supporter's MP waits (see hold); set for every other letter.
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, null=True, blank=True, related_name="letters", verbose_name=_("to")
+    )
+    representative = models.ForeignKey(
+        "Representative",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("member of Parliament"),
+    )
+    riding = models.CharField(_("supporter's riding"), max_length=200, blank=True)
+    hold = models.CharField(_("held"), max_length=16, choices=Hold.choices, default=Hold.NONE, blank=True)
     message = models.TextField(_("letter"))
     # Handed to the outbox: alone (key letter:<signature id>) or in a daily bundle (bundle_key).
     queued_at = models.DateTimeField(_("handed to the outbox"), null=True, blank=True)
@@ -527,10 +576,110 @@ class Letter(models.Model):
     class Meta:
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
-        indexes = [models.Index(fields=["target", "queued_at"], name="campaigns_letter_waiting_idx")]
+        indexes = [
+            models.Index(fields=["target", "queued_at"], name="campaigns_letter_waiting_idx"),
+            models.Index(fields=["hold"], name="campaigns_letter_hold_idx", condition=~Q(hold="")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hold="", target__isnull=False) | (~Q(hold="") & Q(target__isnull=True)),
+                name="campaigns_letter_addressed_or_held",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.signature_id} → {self.target_id}"
+        return f"{self.signature_id} → {self.target_id or self.get_hold_display()}"
+
+
+# The directory of representatives (Open North's Represent API) ---------------------------------
+
+HOUSE_OF_COMMONS = "house-of-commons"
+
+
+class RepresentativeQuerySet(models.QuerySet):
+    def mps(self):
+        """Members of Parliament in office: whom a supporter may write to."""
+        return self.filter(representative_set=HOUSE_OF_COMMONS, in_office=True)
+
+
+class Representative(models.Model):
+    """An elected representative, imported from a Represent representative set. Staff may correct
+    any directory field; the fields they corrected (locked_fields) are left alone by later imports."""
+
+    # The fields an import writes, and staff may correct.
+    DIRECTORY_FIELDS = ("name", "district_name", "party_name", "province", "email", "office", "photo_url", "url")
+
+    representative_set = models.SlugField(_("representative set"), max_length=100, default=HOUSE_OF_COMMONS)
+    # Who this entry is at the source (riding and name as imported): never edited, so a corrected
+    # name still matches its entry at the next import.
+    source_key = models.CharField(_("source key"), max_length=400, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    district_name = models.CharField(_("riding"), max_length=200)
+    elected_office = models.CharField(_("office held"), max_length=100, blank=True)
+    party_name = models.CharField(_("party"), max_length=200, blank=True)
+    province = models.CharField(_("province or territory"), max_length=2, blank=True)
+    email = models.EmailField(_("email address"), max_length=254, blank=True)
+    office = models.TextField(_("office"), blank=True, help_text=_("The constituency office's address and phone."))
+    photo_url = models.URLField(_("photo URL"), max_length=500, blank=True)
+    url = models.URLField(_("web page"), max_length=500, blank=True)
+    source = models.CharField(_("imported from"), max_length=500, blank=True)
+    imported_at = models.DateTimeField(_("last imported"), null=True, blank=True)
+    in_office = models.BooleanField(_("in office"), default=True)
+    locked_fields = models.JSONField(
+        _("corrected by staff"),
+        default=list,
+        blank=True,
+        help_text=_("Fields staff corrected: the import leaves them as they are."),
+    )
+    # The decision-maker its letters go through (rate limit, daily bundle), made with its first letter.
+    target = models.OneToOneField(
+        Target, on_delete=models.SET_NULL, null=True, blank=True, related_name="representative", editable=False
+    )
+
+    objects = RepresentativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["district_name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["representative_set", "source_key"], name="campaigns_representative_unique_source"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["representative_set", "in_office", "district_name"], name="campaigns_rep_set_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.district_name})"
+
+    @property
+    def summary(self) -> str:
+        """Name (riding, party), as the action form shows the supporter's MP."""
+        details = ", ".join(part for part in (self.district_name, self.party_name) if part)
+        return f"{self.name} ({details})" if details else self.name
+
+
+class PostalCodeLookup(models.Model):
+    """What Represent answered for a postal code: cached for POSTAL_CODE_LOOKUP_DAYS, so each code
+    is asked once and a viral action does not hammer the service."""
+
+    code = models.CharField(_("postal code"), max_length=6, primary_key=True, help_text=_("Upper case, no space."))
+    found = models.BooleanField(_("known to the service"), default=True)
+    # The ridings (district names) of the House of Commons the code falls in; the first is the
+    # one holding the code's centroid.
+    ridings = models.JSONField(_("ridings"), default=list, blank=True)
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    province = models.CharField(_("province or territory"), max_length=2, blank=True)
+    fetched_at = models.DateTimeField(_("looked up"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("postal code lookup")
+        verbose_name_plural = _("postal code lookups")
+
+    def __str__(self):
+        return self.code
 
 
 # Thresholds and responses ------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def sign_allowed(request, *, user) -> bool:
     return embed_origin_allowed(request)
 
 
-def sign_attempt(request, action: Action, *, user, action_copy: bool = False) -> SignAttempt:
+def sign_attempt(request, action: Action, *, user, action_copy: bool = False, lane: bool = False) -> SignAttempt:
     """Validates the posted form and, when the action is open and the form valid, takes the
     signature (signature_create). With `action_copy` (the action is a kept copy), ActionChanged
     when the database no longer has it so, before anything is written or said from it."""
@@ -72,6 +72,9 @@ def sign_attempt(request, action: Action, *, user, action_copy: bool = False) ->
     form = SignatureForm(request.POST, action=action)
     if not form.is_valid():
         check_copy()
+        return SignAttempt(form=form)
+    if lane and form.letter_waiting:
+        # A letter waiting for its MP gets a page saying so, not the lane's shared one.
         return SignAttempt(form=form)
     try:
         result = signature_create(

@@ -1,12 +1,15 @@
 """Thin Celery tasks: take ids, call a service, safe to run twice."""
 
+from dataclasses import asdict
+
 from celery import shared_task
 from django.core.cache import cache
 
 from accounts.models import User
 
 from . import services
-from .models import TargetResponse, Threshold
+from .models import HOUSE_OF_COMMONS, TargetResponse, Threshold
+from .represent import RepresentUnavailable
 from .services.counts import fold_pending_key
 
 
@@ -50,6 +53,24 @@ def publish_scheduled_campaigns() -> int:
 @shared_task(ignore_result=True)
 def send_letter_bundles() -> int:
     return services.letters_bundle()
+
+
+@shared_task(ignore_result=True)
+def import_representatives(representative_set: str = HOUSE_OF_COMMONS) -> dict:
+    return asdict(services.representatives_import(representative_set=representative_set))
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(RepresentUnavailable,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=12,
+)
+def address_waiting_letters() -> int:
+    """Letters saved while the lookup service was down; retried with backoff while it still is
+    (and beat runs it every few minutes besides, so none waits for ever)."""
+    return services.letters_address_waiting()
 
 
 def _user(user_id: int | None):

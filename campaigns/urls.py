@@ -13,6 +13,7 @@ urlpatterns = [
     path("act/<slug:slug>/", views.action_detail, name="action-detail"),
     path("act/<slug:slug>/signatures/", views.action_signatures, name="action-signatures"),
     path("act/<slug:slug>/embed/", views.action_embed, name="action-embed"),
+    path("act/<slug:slug>/mp/", views.action_mp_lookup, name="action-mp-lookup"),
     path("my/actions/", views.my_actions, name="my-actions"),
     path("my/actions/<int:signature_id>/withdraw/", views.my_action_withdraw, name="my-action-withdraw"),
 ]

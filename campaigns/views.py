@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -13,13 +14,19 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.geography import normalise_postal_code
+from core.middleware import client_address
 from core.views import csrf_failure
 
 from . import fragments, selectors
+from .abuse import mp_lookup_allowed
 from .fastpath import lane, page_cache
+from .forms import riding_label
 from .models import Action, Signature
 from .panels import action_context, panel_context
+from .represent import RepresentUnavailable
 from .services import ActionChanged, signature_confirm, signature_withdraw
+from .services.representatives import postal_code_lookup
 from .sharing import action_share_url, share_links
 from .signing import embed_origin_allowed, sign_allowed, sign_attempt
 from .tokens import CONFIRM, WITHDRAW
@@ -128,10 +135,12 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
         context["not_recorded"] = True
         return render(request, page, context, status=409)
     if not attempt.taken:
-        return render(request, page, _page_context(request, action, attempt.form, embed=embed), status=400)
+        # Being shown one's MP (or the ridings to choose from) is a step of the form, not a mistake.
+        status = 200 if attempt.form.only_asks_riding else 400
+        return render(request, page, _page_context(request, action, attempt.form, embed=embed), status=status)
     template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
-    context = {"action": action, "counted": attempt.result.counted}
-    if embed or attempt.result.counted or not page_cache.shared_page_visitor(request):
+    context = {"action": action, "counted": attempt.result.counted, "letter_waiting": attempt.form.letter_waiting}
+    if embed or attempt.result.counted or attempt.form.letter_waiting or not page_cache.shared_page_visitor(request):
         return render(request, template, {**context, "share_html": _share_html(action)})
     # Every anonymous supporter gets the same page whatever happened (it must reveal nothing), so
     # it is rendered once per action and language, without a CSRF token (see signing.sign_allowed).
@@ -191,6 +200,59 @@ def action_embed(request, slug):
     if request.method == "POST":
         return _frameable(render(request, "campaigns/embed_forbidden.html", {"action": action}, status=403))
     return _frameable(render(request, "campaigns/action_embed.html", _page_context(request, action, embed=True)))
+
+
+def _lookup_answer(status: str, message: str = "", **extra) -> JsonResponse:
+    response = JsonResponse({"status": status, "message": message, **extra})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def action_mp_lookup(request, slug):
+    """The action form's "Your MP" as the supporter types (static/js/mp-lookup.js): JSON from our
+    own origin, so the browser never asks a third party. Every outcome is a 200 with a `status`
+    (found, choose, unknown, invalid, unavailable), except too many lookups (429)."""
+    action = selectors.action_for_page(slug, cached=True)
+    if action is None or not action.to_supporters_mp:
+        return JsonResponse({"status": "not_found", "message": _("No such action.")}, status=404)
+    if not mp_lookup_allowed(client_address(request)):
+        response = JsonResponse(
+            {"status": "too_many", "message": _("Too many lookups: wait a minute, or send the form.")}, status=429
+        )
+        response["Retry-After"] = "60"
+        return response
+    try:
+        postal_code, _region = normalise_postal_code("CA", request.GET.get("postal_code", "")[:20])
+    except ValidationError as error:
+        return _lookup_answer("invalid", error.messages[0])
+    if not postal_code:
+        return _lookup_answer("invalid", _("Enter your postal code."))
+    try:
+        lookup = postal_code_lookup(postal_code=postal_code)
+    except RepresentUnavailable:
+        return _lookup_answer(
+            "unavailable",
+            _("We cannot look up your MP right now: send your letter all the same, we will address it later."),
+        )
+    ridings = [
+        {
+            "id": rep.pk,
+            "name": rep.name,
+            "riding": rep.district_name,
+            "party": rep.party_name,
+            "label": riding_label(rep),
+        }
+        for rep in lookup.representatives
+    ]
+    if not ridings:
+        return _lookup_answer(
+            "unknown", _("We could not find the riding of this postal code. Check it, or choose your riding below.")
+        )
+    if len(ridings) == 1:
+        message = _("Your MP: %(mp)s") % {"mp": lookup.representatives[0].summary}
+        return _lookup_answer("found", message, ridings=ridings)
+    return _lookup_answer("choose", _("Your postal code is in more than one riding: choose yours."), ridings=ridings)
 
 
 @require_safe

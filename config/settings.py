@@ -509,6 +509,17 @@ SIGNING_BLOCKED_EMAIL_DOMAINS = env.list(
 LETTER_MAX_LENGTH = env.int("LETTER_MAX_LENGTH", default=5000)
 LETTER_TARGET_MAX_PER_HOUR = env.int("LETTER_TARGET_MAX_PER_HOUR", default=60)
 LETTER_BUNDLE_MAX_LETTERS = env.int("LETTER_BUNDLE_MAX_LETTERS", default=200)
+# Letters to each supporter's own MP: Open North's Represent API (or a mirror) gives the directory
+# of representatives and the riding of a postal code. A lookup waits REPRESENT_TIMEOUT_SECONDS per
+# attempt, REPRESENT_RETRIES more attempts at most; its answer is kept POSTAL_CODE_LOOKUP_DAYS.
+REPRESENT_URL = env.str("REPRESENT_URL", default="https://represent.opennorth.ca").rstrip("/")
+REPRESENT_TIMEOUT_SECONDS = env.float("REPRESENT_TIMEOUT_SECONDS", default=3.0)
+REPRESENT_RETRIES = env.int("REPRESENT_RETRIES", default=2)
+POSTAL_CODE_LOOKUP_DAYS = env.int("POSTAL_CODE_LOOKUP_DAYS", default=30)
+# After a failed lookup, lookups answer "unavailable" at once for this long (the letter still waits).
+REPRESENT_DOWN_SECONDS = env.int("REPRESENT_DOWN_SECONDS", default=30)
+# Lookups per minute one IP address may ask of the action form's "Your MP" endpoint.
+MP_LOOKUPS_PER_MINUTE = env.int("MP_LOOKUPS_PER_MINUTE", default=30)
 # The signing limits and lists above are only the first values: staff edit them in the admin. Each
 # process reuses what it read for this long at most; saving in the admin makes every process re-read.
 SIGNING_RULES_CACHE_SECONDS = env.int("SIGNING_RULES_CACHE_SECONDS", default=60)
@@ -520,6 +531,15 @@ CELERY_BEAT_SCHEDULE["campaigns-publish-scheduled"] = {
 CELERY_BEAT_SCHEDULE["campaigns-letter-bundles"] = {
     "task": "campaigns.tasks.send_letter_bundles",
     "schedule": crontab(minute=10),
+}
+# The directory of MPs, weekly (Monday night); letters waiting for a postal code lookup, often.
+CELERY_BEAT_SCHEDULE["campaigns-import-representatives"] = {
+    "task": "campaigns.tasks.import_representatives",
+    "schedule": crontab(day_of_week=1, hour=4, minute=20),
+}
+CELERY_BEAT_SCHEDULE["campaigns-address-waiting-letters"] = {
+    "task": "campaigns.tasks.address_waiting_letters",
+    "schedule": 300.0,
 }
 CELERY_BEAT_SCHEDULE["campaigns-fold-counts"] = {
     "task": "campaigns.tasks.fold_counts",

@@ -36,7 +36,7 @@ def sign_in_lane(request, slug: str, *, version: str) -> bool:
     if action is None or fragments.action_version(action) != version:
         return False
     try:
-        return sign_attempt(request, action, user=None, action_copy=True).taken
+        return sign_attempt(request, action, user=None, action_copy=True, lane=True).taken
     except ActionChanged:
         return False
 

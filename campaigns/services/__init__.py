@@ -14,6 +14,13 @@ from .moderation import (
     signatures_release,
 )
 from .publishing import campaign_archive, campaign_close, campaign_publish, campaigns_publish_due
+from .representatives import (
+    letter_address,
+    letters_address_waiting,
+    postal_code_lookup,
+    representative_release_held,
+    representatives_import,
+)
 from .responses import response_email_signers
 from .rules import signing_limits_stored, signing_rules_changed
 from .signatures import (
@@ -66,6 +73,11 @@ __all__ = [
     "letter_send",
     "letter_withhold",
     "letters_bundle",
+    "letter_address",
+    "letters_address_waiting",
+    "postal_code_lookup",
+    "representative_release_held",
+    "representatives_import",
     "response_email_signers",
     "signature_confirm",
     "signature_create",

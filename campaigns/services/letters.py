@@ -9,20 +9,24 @@ is sent, so nobody can aim a minister's replies at a stranger. From stays the or
 address, since mail sent "from" a supporter's own domain would fail its DMARC checks.
 """
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 from django_countries import countries
 
 from accounts.geography import region_name
 from emails.models import Category, OutboxEmail
 from emails.services import email_enqueue, outbox_dispatch
 
-from ..models import Action, Letter, Signature, Target, TargetAddressChange
+from ..models import Action, Letter, Representative, Signature, Target, TargetAddressChange
+
+logger = logging.getLogger(__name__)
 
 
 def letter_key(signature_id: int) -> str:
@@ -38,20 +42,90 @@ def _address_pending(target_id: int) -> bool:
     return TargetAddressChange.objects.filter(target_id=target_id, confirmed_at__isnull=True).exists()
 
 
-def letter_attach(*, signature: Signature, message: str) -> Letter | None:
-    """Keeps the letter text of a letter action's signature; a letter already handed to the
-    outbox keeps the text that was sent."""
+# The decision-maker behind an MP: its letters take the rate limit and daily bundle of a Target
+
+
+def _target_fields(representative: Representative) -> dict:
+    language = "fr" if representative.province == "QC" else "en"
+    with override(language):
+        title = gettext("Member of Parliament for %(riding)s") % {"riding": representative.district_name}
+    return {"name": representative.name[:200], "title": title[:200], "email": representative.email}
+
+
+def target_refresh(representative: Representative) -> None:
+    """The MP's Target follows the directory's name, riding and email (corrected or imported)."""
+    if representative.target_id and representative.email:
+        Target.objects.filter(pk=representative.target_id).update(**_target_fields(representative))
+
+
+def representative_target(*, representative: Representative) -> Target | None:
+    """The Target an MP's letters go through (made with the first letter); None without an email."""
+    if not representative.email:
+        return None
+    if representative.target_id:
+        return representative.target
+    with transaction.atomic():
+        locked = Representative.objects.select_for_update().get(pk=representative.pk)
+        if locked.target_id is None:
+            language = "fr" if representative.province == "QC" else "en"
+            locked.target = Target.objects.create(language=language, **_target_fields(representative))
+            locked.save(update_fields=["target"])
+    representative.target = locked.target
+    return locked.target
+
+
+def _addressing(action: Action, representative: Representative | None) -> dict:
+    """Whom a new letter goes to: the action's decision-maker, or the supporter's MP (held while
+    the MP is not known, or has no email address)."""
+    if not action.to_supporters_mp:
+        return {"target_id": action.letter_target_id, "representative": None, "riding": "", "hold": Letter.Hold.NONE}
+    if representative is None:
+        return {"target_id": None, "representative": None, "riding": "", "hold": Letter.Hold.LOOKUP}
+    target = representative_target(representative=representative)
+    return {
+        "target_id": target.pk if target else None,
+        "representative": representative,
+        "riding": representative.district_name,
+        "hold": Letter.Hold.NONE if target else Letter.Hold.NO_EMAIL,
+    }
+
+
+def letter_attach(*, signature: Signature, message: str, representative: Representative | None = None) -> Letter | None:
+    """Keeps the letter text of a letter action's signature, addressed to the action's decision-maker
+    or to the supporter's MP (`representative`, None while the lookup service is down); a letter
+    already handed to the outbox keeps the text and address it was sent with."""
     action = signature.action
     if action.kind != Action.Kind.LETTER:
         return None
     letter = Letter.objects.filter(signature=signature).first()
+    addressing = _addressing(action, representative)
+    if addressing["hold"] == Letter.Hold.LOOKUP:
+        transaction.on_commit(_address_later)
     if letter is None:
-        return Letter.objects.create(signature=signature, target_id=action.letter_target_id, message=message)
+        return Letter.objects.create(signature=signature, message=message, **addressing)
     if letter.queued_at is None:
         letter.message = message
-        letter.target_id = action.letter_target_id
-        letter.save(update_fields=["message", "target"])
+        for name, value in addressing.items():
+            setattr(letter, name, value)
+        letter.save(update_fields=["message", "target", "representative", "riding", "hold"])
     return letter
+
+
+# How long a letter waiting for the lookup service waits before the first try to address it.
+ADDRESS_LATER_SECONDS = 60
+
+
+def _address_later() -> None:
+    """Asks a worker to address the letters waiting for the lookup, once per minute at most (the
+    task retries while the service is down; beat runs it every few minutes besides)."""
+    from ..tasks import address_waiting_letters
+
+    if not cache.add("campaigns:address-waiting-letters", 1, timeout=ADDRESS_LATER_SECONDS):
+        return
+    try:
+        address_waiting_letters.apply_async(countdown=ADDRESS_LATER_SECONDS, retry=False)
+    except Exception:
+        logger.warning("Could not queue addressing the waiting letters; the periodic run will", exc_info=True)
 
 
 def _sender_place(signature: Signature) -> str:
@@ -63,18 +137,20 @@ def _sender_place(signature: Signature) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _sender(signature: Signature) -> dict:
+def _sender(signature: Signature, letter: Letter) -> dict:
     return {
         "sender_name": f"{signature.first_name} {signature.last_name}".strip(),
         "sender_place": _sender_place(signature),
         "sender_email": signature.email,
+        # A letter to an MP says which riding the writer lives in: their office answers constituents.
+        "sender_riding": letter.riding,
     }
 
 
 def _letter_context(signature: Signature, letter: Letter, target: Target) -> dict:
     action = signature.action
     with override(target.language):
-        sender = _sender(signature)
+        sender = _sender(signature, letter)
     return {
         "subject": action.letter_subject,
         "message": letter.message,
@@ -134,8 +210,8 @@ def letter_send(*, signature: Signature) -> bool:
         .filter(signature_id=signature.pk)
         .first()
     )
-    if letter is None or letter.queued_at is not None:
-        return False
+    if letter is None or letter.queued_at is not None or letter.target is None:
+        return False  # a letter to an MP not yet known (or without email) goes once addressed
     target = letter.target
     bundled = target.delivery == Target.Delivery.DAILY
     if not bundled:
@@ -218,6 +294,7 @@ def _waiting(before: datetime):
     address_pending = TargetAddressChange.objects.filter(target=OuterRef("target_id"), confirmed_at__isnull=True)
     return Letter.objects.filter(
         queued_at__isnull=True,
+        target__isnull=False,
         signature__status=Signature.Status.CONFIRMED,
         signature__confirmed_at__lt=before,
     ).exclude(Exists(address_pending))
@@ -251,7 +328,7 @@ def _bundle_one(target_id: int, before: datetime, now: datetime) -> int:
                     "action_title": signature.action.title,
                     "message": letter.message,
                     "confirmed_at": timezone.localtime(signature.confirmed_at).strftime("%H:%M"),
-                    **_sender(signature),
+                    **_sender(signature, letter),
                 }
             )
     key = _next_bundle_key(target.pk, day)

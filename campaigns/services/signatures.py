@@ -182,12 +182,14 @@ def signature_create(
     language: str = "",
     source_url: str = "",
     message: str = "",
+    representative=None,
     action_copy: bool = False,
 ) -> SignatureResult:
     """Takes a signature: one row per action and mailbox; it counts once confirmed by email (at
     once for a signed-in supporter's verified address); suspected fraud is kept, never counted or
     emailed; the supporter's page never tells which of these happened. A letter action's
-    signature carries the supporter's `message`, sent to the target once the signature counts.
+    signature carries the supporter's `message`, sent to the target once the signature counts
+    (to `representative`, the supporter's MP, when the action writes to each supporter's MP).
 
     `action_copy`: the action is a copy kept in a cache, checked against the database before
     anything is written (within the insert itself where it can be); ActionChanged when it differs."""
@@ -229,7 +231,7 @@ def signature_create(
     if written is None:
         if action_copy and in_sql:
             _check_copy(action)
-        written = _save_new(signature, source_url=source_url, message=message)
+        written = _save_new(signature, source_url=source_url, message=message, representative=representative)
     if not written:
         with transaction.atomic():
             existing = (
@@ -249,12 +251,13 @@ def signature_create(
                 now=now,
                 source_url=source_url,
                 message=message,
+                representative=representative,
             )
         return SignatureResult(signature=existing, counted=verified and not reason)
     return SignatureResult(signature=signature, counted=verified and not reason)
 
 
-def _save_new(signature: Signature, *, source_url: str, message: str) -> bool:
+def _save_new(signature: Signature, *, source_url: str, message: str, representative=None) -> bool:
     """Inserts the new signature with what goes with it (its count, its letter, its confirmation,
     the consent), all or nothing; False when the mailbox already signed the action."""
     inserted = False
@@ -264,7 +267,7 @@ def _save_new(signature: Signature, *, source_url: str, message: str) -> bool:
         with transaction.atomic():
             signature.save(force_insert=True)
             inserted = True
-            letter_attach(signature=signature, message=message)
+            letter_attach(signature=signature, message=message, representative=representative)
             if signature.status == Signature.Status.CONFIRMED:
                 count_change(signature=signature, delta=+1)
                 letter_send(signature=signature)
@@ -349,7 +352,15 @@ def _insert_new(signature: Signature, *, source_url: str, check_copy: bool) -> b
 
 
 def _signed_again(
-    signature: Signature, *, details: dict, reason: str, verified: bool, now, source_url: str, message: str
+    signature: Signature,
+    *,
+    details: dict,
+    reason: str,
+    verified: bool,
+    now,
+    source_url: str,
+    message: str,
+    representative=None,
 ) -> None:
     """The mailbox already has a row for this action (the caller holds its lock). A pending
     letter keeps the text its confirmation email showed; a fresh start takes the new text."""
@@ -379,7 +390,7 @@ def _signed_again(
     else:
         _make_pending(signature, now)
     signature.save()
-    letter_attach(signature=signature, message=message)
+    letter_attach(signature=signature, message=message, representative=representative)
     if verified:
         count_change(signature=signature, delta=+1)
         letter_send(signature=signature)

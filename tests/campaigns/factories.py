@@ -4,7 +4,16 @@ import factory
 from django.utils import timezone
 
 from campaigns.abuse import signing_address
-from campaigns.models import Action, Campaign, Signature, Target, TargetResponse, Threshold
+from campaigns.models import (
+    Action,
+    Campaign,
+    PostalCodeLookup,
+    Representative,
+    Signature,
+    Target,
+    TargetResponse,
+    Threshold,
+)
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -69,6 +78,43 @@ class LetterActionFactory(ActionFactory):
     target = factory.LazyAttribute(lambda a: a.letter_target.display_name[:200])
     letter_subject = "Please suspend the Safe Third Country Agreement"
     letter_template = "Dear Minister,\n\nPlease suspend the agreement.\n\nYours sincerely,"
+
+
+class MpLetterActionFactory(ActionFactory):
+    """A letter to each supporter's own MP, found from their postal code."""
+
+    kind = Action.Kind.LETTER
+    title = factory.Sequence(lambda n: f"Write to your MP {n}")
+    letter_recipient = "mp"
+    letter_target = None
+    target = "Your Member of Parliament"
+    ask_postal_code = Action.Field.REQUIRED
+    letter_subject = "Please suspend the Safe Third Country Agreement"
+    letter_template = "Dear MP,\n\nPlease suspend the agreement.\n\nYours sincerely,"
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Representative
+
+    name = factory.Sequence(lambda n: f"Member {n}")
+    district_name = factory.Sequence(lambda n: f"Riding {n}")
+    source_key = factory.LazyAttribute(lambda r: f"{r.district_name}::{r.name}")
+    elected_office = "MP"
+    party_name = "Liberal"
+    province = "ON"
+    email = factory.Sequence(lambda n: f"mp{n}@parl.example.ca")
+
+
+class PostalCodeLookupFactory(factory.django.DjangoModelFactory):
+    """A postal code already looked up (the lookup table), so no request is made."""
+
+    class Meta:
+        model = PostalCodeLookup
+
+    code = "K1A0B1"
+    ridings = factory.LazyFunction(list)
+    province = "ON"
 
 
 class ThresholdFactory(factory.django.DjangoModelFactory):
