@@ -14,7 +14,7 @@ from rest_framework import generics, serializers
 
 from campaigns.markdown import render_markdown
 from campaigns.models import Action, Campaign
-from campaigns.selectors import action_breakdown, action_history
+from campaigns.selectors import action_breakdown, action_history, letters_by_riding
 from core.sites import absolute_url
 
 
@@ -77,6 +77,14 @@ class CountryCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class RidingCountSerializer(serializers.Serializer):
+    riding = serializers.CharField(help_text="The federal riding (electoral district) of the letters' MP.")
+    province = serializers.CharField(help_text='Its province or territory code; "" when not known.')
+    representative = serializers.CharField(help_text="The riding's Member of Parliament the letters went to.")
+    party = serializers.CharField()
+    count = serializers.IntegerField(help_text="Counted letters.")
+
+
 class HistorySerializer(serializers.Serializer):
     hour = serializers.DateTimeField(help_text="Start of the hour.")
     count = serializers.IntegerField(help_text="The count at the end of that hour (or now, for this hour).")
@@ -86,10 +94,13 @@ class ActionDetailSerializer(ActionSerializer):
     ask_html = serializers.SerializerMethodField()
     by_region = serializers.SerializerMethodField()
     by_country = serializers.SerializerMethodField()
+    by_riding = serializers.SerializerMethodField(
+        help_text="Letters to each supporter's own MP: counted letters per riding ([] for other actions)."
+    )
     history = serializers.SerializerMethodField(help_text="Hourly counts over the last 30 days.")
 
     class Meta(ActionSerializer.Meta):
-        fields = [*ActionSerializer.Meta.fields, "ask_html", "by_region", "by_country", "history"]
+        fields = [*ActionSerializer.Meta.fields, "ask_html", "by_region", "by_country", "by_riding", "history"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -103,6 +114,10 @@ class ActionDetailSerializer(ActionSerializer):
     @extend_schema_field(CountryCountSerializer(many=True))
     def get_by_country(self, action):
         return CountryCountSerializer(self._breakdown(action)["by_country"], many=True).data
+
+    @extend_schema_field(RidingCountSerializer(many=True))
+    def get_by_riding(self, action):
+        return RidingCountSerializer(letters_by_riding(action), many=True).data
 
     @extend_schema_field(HistorySerializer(many=True))
     def get_history(self, action):

@@ -7,15 +7,18 @@ data: signatures (search, filter, invalidate, release), the fraud review, CSV ex
 audit log. Everything personal is gated on the group itself, not only on a permission.
 """
 
+import csv
+import io
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -41,6 +44,7 @@ from .models import (
     InvalidationReason,
     Letter,
     NetworkRule,
+    Representative,
     Signature,
     SigningLimits,
     SuspectedFraud,
@@ -61,7 +65,9 @@ from .services import (
     invalidation_restorable,
     invalidation_reverse,
     invalidation_reversible,
+    letter_address,
     pending_address_change,
+    representative_correct,
     signatures_csv,
     signatures_invalidate,
     signatures_release,
@@ -71,7 +77,7 @@ from .services import (
     target_address_confirm,
     target_address_propose,
 )
-from .services.exports import export_queryset
+from .services.exports import export_queryset, safe_cell
 from .tasks import email_milestone_to_signers, email_response_to_signers
 
 
@@ -149,6 +155,7 @@ class ActionAdminForm(forms.ModelForm):
             "summary",
             "ask",
             "target",
+            "letter_recipient",
             "letter_target",
             "letter_subject",
             "letter_template",
@@ -398,7 +405,7 @@ class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, Labelle
                 (
                     _("The letter"),
                     {
-                        "fields": [("letter_target", "letter_subject"), "letter_template"],
+                        "fields": ["letter_recipient", ("letter_target", "letter_subject"), "letter_template"],
                         "description": _(
                             "Letter actions only: whom every letter goes to, and the text supporters start from."
                         ),
@@ -447,6 +454,8 @@ class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, Labelle
             path("<int:pk>/raise-goal/", view(self.raise_goal_view), name="campaigns_action_raise_goal"),
             path("<int:pk>/fraud-review/", view(self.fraud_view), name="campaigns_action_fraud"),
             path("<int:pk>/export/", view(self.export_view), name="campaigns_action_export"),
+            path("<int:pk>/mp-letters/", view(self.mp_letters_view), name="campaigns_action_mp_letters"),
+            path("<int:pk>/mp-letters.csv", view(self.mp_letters_csv_view), name="campaigns_action_mp_letters_csv"),
             *super().get_urls(),
         ]
 
@@ -547,6 +556,27 @@ class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, Labelle
             signatures_csv(action=action, user=request.user), content_type="text/csv; charset=utf-8"
         )
         filename = f"{action.slug}-signatures-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def mp_letters_view(self, request, pk):
+        """Letters to MPs: per riding and party, a tile map by province or territory, the held ones."""
+        action = self._action(request, pk)
+        letters = staff_selectors.mp_letters(action)
+        context = self._context(request, action, gettext("Letters to MPs: %(title)s") % {"title": action.title})
+        context.update(letters=letters, map=staff_selectors.province_map(letters["by_province"]))
+        return TemplateResponse(request, "admin/campaigns/action/mp_letters.html", context)
+
+    def mp_letters_csv_view(self, request, pk):
+        """Letters per MP as CSV: aggregates and the MPs' public office addresses, no supporter's data."""
+        action = self._action(request, pk)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in staff_selectors.mp_letters_csv_rows(action):
+            writer.writerow([safe_cell(value) for value in row])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        filename = f"{action.slug}-letters-per-mp-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response
@@ -824,6 +854,141 @@ class TargetAdmin(admin.ModelAdmin):
             % {"count": sent},
         )
         return back
+
+
+# The directory of representatives -------------------------------------------------------------
+
+
+class CorrectedFilter(admin.SimpleListFilter):
+    title = _("corrected by staff")
+    parameter_name = "corrected"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(locked_fields=[])
+        if self.value() == "no":
+            return queryset.filter(locked_fields=[])
+        return queryset
+
+
+class HeldLettersFilter(admin.SimpleListFilter):
+    title = _("letters held")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Letters held for want of an email address"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(letters__hold=Letter.Hold.NO_EMAIL).distinct()
+        return queryset
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin):
+    """The directory imported from Represent. What staff change here is a correction: it is kept
+    through later imports (until staff let the import update the entry again)."""
+
+    list_display = ["name", "district_name", "party_name", "province", "email", "in_office", "corrected", "held"]
+    list_filter = ["in_office", HeldLettersFilter, CorrectedFilter, "representative_set", "province", "party_name"]
+    search_fields = ["name", "district_name", "party_name", "email"]
+    fields = [
+        ("name", "elected_office"),
+        ("district_name", "province"),
+        "party_name",
+        "email",
+        "office",
+        ("url", "photo_url"),
+        "in_office",
+        "representative_set",
+        ("source", "imported_at"),
+        "locked_fields",
+    ]
+    readonly_fields = ["source", "imported_at", "locked_fields"]
+    actions = ["forget_corrections"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(held_letters=Count("letters", filter=Q(letters__hold=Letter.Hold.NO_EMAIL)))
+        )
+
+    @admin.display(description=_("corrected"), boolean=True)
+    def corrected(self, obj):
+        return bool(obj.locked_fields)
+
+    @admin.display(description=_("letters held"), ordering="held_letters")
+    def held(self, obj):
+        return obj.held_letters
+
+    def save_model(self, request, obj, form, change):
+        released = representative_correct(representative=obj, fields=form.changed_data if change else [])
+        if released:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d held letter is on its way to this MP.", "%d held letters are on their way to this MP.", released
+                )
+                % released,
+            )
+
+    @admin.action(description=_("Let the import update the selected entries again"), permissions=["change"])
+    def forget_corrections(self, request, queryset):
+        updated = queryset.exclude(locked_fields=[]).update(locked_fields=[])
+        self.message_user(request, ngettext("%d entry updated.", "%d entries updated.", updated) % updated)
+
+
+class LetterAdminForm(forms.ModelForm):
+    class Meta:
+        model = Letter
+        fields = ["representative"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representative"].queryset = Representative.objects.mps()
+        self.fields["representative"].required = True
+        self.fields["representative"].help_text = _(
+            "Letters held because the riding was unknown: choose the MP, and the letter is addressed."
+        )
+
+
+@admin.register(Letter)
+class LetterAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
+    """Letters, with those held (MP unknown or without email) first among the filters. Supporters'
+    words: for the Supporter data group only."""
+
+    form = LetterAdminForm
+    list_display = ["signature", "action", "to", "riding", "hold", "queued_at"]
+    list_filter = ["hold", ("signature__action", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["signature__action", "target", "representative"]
+    search_fields = ["riding", "representative__name", "target__name"]
+    readonly_fields = ["signature", "target", "riding", "hold", "queued_at", "bundle_key", "message"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Only a letter whose MP is unknown can be given one.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.hold == Letter.Hold.NO_RIDING)
+
+    @admin.display(description=_("action"))
+    def action(self, obj):
+        return obj.signature.action
+
+    @admin.display(description=_("to"))
+    def to(self, obj):
+        return obj.target or obj.representative or "—"
+
+    def save_model(self, request, obj, form, change):
+        letter_address(letter=obj, representative=form.cleaned_data["representative"])
 
 
 # Signatures (Supporter data) ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Demo campaign for `seed_demo` (idempotent): refugees and migrants, a pledge, a petition on the
 Safe Third Country Agreement with its thresholds, and a letter to the Minister of Immigration,
-Refugees and Citizenship (at a reserved example.org address), with a few hundred confirmed demo
-signatures (example.org/.com only)."""
+Refugees and Citizenship (at a reserved example.org address), a letter to each supporter's own MP
+(campaigns.demo_mps), with a few hundred confirmed demo signatures (example.org/.com only)."""
 
 import random
 from datetime import timedelta
@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.demo import DEMO_SUPPORTER_EMAIL
 from accounts.models import User
 
+from .demo_mps import seed_mp_letters
 from .models import Action, ActionCount, Campaign, CountDelta, CountHistory, Signature, Target, Threshold
 from .services import counts_fold, signature_create
 
@@ -185,13 +186,15 @@ def _seed_signatures(action: Action, how_many: int, rng: random.Random, stdout) 
 
 @transaction.atomic
 def seed(*, create_users: bool, stdout) -> None:
-    """The demo campaign with its three actions, the petition's thresholds, and demo signatures
+    """The demo campaign with its four actions (campaigns.demo_mps: the letter to one's MP), the petition's thresholds, and demo signatures
     (the demo supporter's own too when the demo accounts exist). Running it again adds nothing."""
     campaign = _demo_campaign()
     petition, pledge = _demo_petition_and_pledge(campaign)
     _demo_letter_action(campaign)
     _demo_thresholds(petition)
     _demo_support(petition, pledge, create_users=create_users, stdout=stdout)
+    mp_letters = seed_mp_letters(campaign=campaign, stdout=stdout)
+    counts_fold(action_ids=[mp_letters.pk])
     stdout.write(f"Demo campaign ready: /campaigns/{CAMPAIGN_SLUG}/")
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -224,6 +224,31 @@ def action_breakdown(action: Action) -> dict:
         key=lambda row: (not row["country"], -row["count"], row["name"]),
     )
     return {"by_region": by_region, "canada_unknown": canada_unknown, "by_country": countries_rows}
+
+
+def letters_by_riding(action: Action) -> list[dict]:
+    """Counted letters to MPs per riding, most first: the riding, its province or territory, its MP
+    and party (public office holders), the count. Empty for actions not writing to MPs."""
+    if not action.to_supporters_mp:
+        return []
+    rows = (
+        Letter.objects.filter(
+            signature__action=action, signature__status=Signature.Status.CONFIRMED, representative__isnull=False
+        )
+        .values("riding", "representative__province", "representative__name", "representative__party_name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "riding")
+    )
+    return [
+        {
+            "riding": row["riding"],
+            "province": row["representative__province"],
+            "representative": row["representative__name"],
+            "party": row["representative__party_name"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
 
 
 BAR_CHART_WIDTH = 400

@@ -88,12 +88,129 @@ def status_totals(action: Action) -> list[dict]:
     ]
 
 
+def _counted_letters(action: Action):
+    return Letter.objects.filter(signature__action=action, signature__status=Signature.Status.CONFIRMED)
+
+
 def letter_totals(action: Action) -> dict:
-    letters = Letter.objects.filter(signature__action=action, signature__status=Signature.Status.CONFIRMED)
+    letters = _counted_letters(action)
     return {
         "sent_or_queued": letters.filter(queued_at__isnull=False).count(),
-        "waiting_for_bundle": letters.filter(queued_at__isnull=True).count(),
+        "waiting_for_bundle": letters.filter(queued_at__isnull=True, hold=Letter.Hold.NONE).count(),
+        "held": letters.exclude(hold=Letter.Hold.NONE).count(),
     }
+
+
+# Letters to MPs: where they come from -----------------------------------------------------------
+
+
+def mp_letters(action: Action) -> dict:
+    """An action's counted letters to MPs by riding (with its MP), by party, by province or
+    territory (of the riding), and those not yet addressed, by why. Aggregates only."""
+    letters = _counted_letters(action)
+    by_riding = list(
+        letters.exclude(representative=None)
+        .values(
+            "representative_id",
+            "riding",
+            "representative__name",
+            "representative__party_name",
+            "representative__province",
+            "representative__email",
+        )
+        .annotate(
+            letters=Count("pk"),
+            sent=Count("pk", filter=Q(queued_at__isnull=False)),
+            held=Count("pk", filter=~Q(hold=Letter.Hold.NONE)),
+        )
+        .order_by("-letters", "riding")
+    )
+    by_party = list(
+        letters.exclude(representative=None)
+        .values("representative__party_name")
+        .annotate(letters=Count("pk"))
+        .order_by("-letters", "representative__party_name")
+    )
+    by_province = dict(
+        letters.exclude(representative=None)
+        .values("representative__province")
+        .annotate(letters=Count("pk"))
+        .values_list("representative__province", "letters")
+    )
+    holds = dict(letters.exclude(hold=Letter.Hold.NONE).values("hold").annotate(n=Count("pk")).values_list("hold", "n"))
+    return {
+        "total": letters.count(),
+        "by_riding": by_riding,
+        "by_party": by_party,
+        "by_province": by_province,
+        "holds": [{"label": Letter.Hold(hold).label, "hold": hold, "count": n} for hold, n in sorted(holds.items())],
+    }
+
+
+# A tile map of Canada: one square per province or territory, placed roughly where it lies (west
+# to east, north to south); not to scale. Drawn here, so no map service or file is needed.
+PROVINCE_TILES = {
+    "YT": (0, 0), "NT": (1, 0), "NU": (2, 0),
+    "BC": (0, 1), "AB": (1, 1), "SK": (2, 1), "MB": (3, 1), "ON": (4, 1), "QC": (5, 1), "NL": (6, 1),
+    "NB": (5, 2), "PE": (6, 2), "NS": (7, 2),
+}  # fmt: skip
+TILE_SIZE = 64
+TILE_GAP = 6
+# From no letters to the most: light to dark (fill attributes: the CSP forbids inline styles).
+MAP_SHADES = ["#eef2f7", "#c6d6ea", "#8fb0d6", "#5584bd", "#2b5c9c", "#123a6e"]
+
+
+def province_map(by_province: dict) -> dict:
+    """Geometry and shading of the tile map for a count per province or territory code."""
+    from accounts.geography import CANADIAN_REGIONS
+
+    largest = max(by_province.values(), default=0)
+    tiles = []
+    for code, (column, row) in PROVINCE_TILES.items():
+        count = by_province.get(code, 0)
+        # 1 to 5 in proportion to the largest count (rounded up, so any letter shows), 0 for none.
+        shade = -(-count * (len(MAP_SHADES) - 1) // largest) if count else 0
+        x, y = column * (TILE_SIZE + TILE_GAP), row * (TILE_SIZE + TILE_GAP)
+        tiles.append(
+            {
+                "code": code,
+                "name": str(CANADIAN_REGIONS[code]),
+                "count": count,
+                "x": x,
+                "y": y,
+                "fill": MAP_SHADES[shade],
+                "dark": shade >= 3,
+                "label_x": x + TILE_SIZE // 2,
+                "label_y": y + TILE_SIZE // 2 - 4,
+                "count_y": y + TILE_SIZE // 2 + 14,
+            }
+        )
+    columns = 1 + max(column for column, _row in PROVINCE_TILES.values())
+    rows = 1 + max(row for _column, row in PROVINCE_TILES.values())
+    legend = [{"fill": fill, "x": index * 28} for index, fill in enumerate(MAP_SHADES)]
+    return {
+        "tiles": tiles,
+        "width": columns * (TILE_SIZE + TILE_GAP),
+        "height": rows * (TILE_SIZE + TILE_GAP),
+        "largest": largest,
+        "legend": legend,
+    }
+
+
+def mp_letters_csv_rows(action: Action):
+    """The CSV of letters per MP: a header, then one row per MP with letters."""
+    yield ["riding", "representative", "party", "province", "email", "letters", "sent_or_queued", "held"]
+    for row in mp_letters(action)["by_riding"]:
+        yield [
+            row["riding"],
+            row["representative__name"],
+            row["representative__party_name"],
+            row["representative__province"],
+            row["representative__email"],
+            row["letters"],
+            row["sent"],
+            row["held"],
+        ]
 
 
 def _email_domain_expression():

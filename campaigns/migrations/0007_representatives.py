@@ -2,7 +2,37 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Campaign managers keep the directory of MPs; the Supporter data group may address a held letter.
+GROUPS = {
+    "Campaign managers": ["add_representative", "change_representative", "view_representative"],
+    "Supporter data": ["view_representative", "change_letter"],
+}
+
+
+def grant(apps, schema_editor):
+    # As in 0004: permissions are normally created after all migrations, and are needed now.
+    app_config = apps.get_app_config("campaigns")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="campaigns", codename__in=codenames))
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in GROUPS.items():
+        for group in Group.objects.filter(name=name):
+            group.permissions.remove(
+                *Permission.objects.filter(content_type__app_label="campaigns", codename__in=codenames)
+            )
 
 
 class Migration(migrations.Migration):
@@ -190,4 +220,5 @@ class Migration(migrations.Migration):
                 fields=("representative_set", "source_key"), name="campaigns_representative_unique_source"
             ),
         ),
+        migrations.RunPython(grant, revoke),
     ]

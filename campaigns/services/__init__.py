@@ -18,6 +18,7 @@ from .representatives import (
     letter_address,
     letters_address_waiting,
     postal_code_lookup,
+    representative_correct,
     representative_release_held,
     representatives_import,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "letter_address",
     "letters_address_waiting",
     "postal_code_lookup",
+    "representative_correct",
     "representative_release_held",
     "representatives_import",
     "response_email_signers",

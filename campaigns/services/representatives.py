@@ -214,6 +214,18 @@ def representative_release_held(*, representative: Representative) -> int:
     return sum(letter_address(letter=letter, representative=representative) for letter in held[:1000])
 
 
+def representative_correct(*, representative: Representative, fields: list[str]) -> int:
+    """Staff corrected these directory fields: later imports keep them, the MP's Target follows,
+    and letters held for want of an email address go once there is one. Returns the letters sent on."""
+    corrected = set(fields) & set(Representative.DIRECTORY_FIELDS)
+    representative.locked_fields = sorted(set(representative.locked_fields) | corrected)
+    if not representative.source_key:
+        representative.source_key = f"{representative.district_name}::{representative.name}"
+    representative.save()
+    target_refresh(representative)
+    return representative_release_held(representative=representative)
+
+
 def letters_address_waiting(*, batch_size: int = 200) -> int:
     """Letters queued while the lookup service was down: looks their postal codes up and addresses
     them (a code in several ridings goes to the MP of the riding holding its centroid, the best

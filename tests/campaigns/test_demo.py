@@ -4,8 +4,18 @@ import pytest
 from django.core.management import call_command
 
 from accounts.demo import DEMO_SUPPORTER_EMAIL
-from campaigns import demo
-from campaigns.models import Action, ActionCount, CountDelta, CountHistory, Signature
+from campaigns import demo, represent
+from campaigns.demo_mps import DEMO_LETTERS, DEMO_MPS, MP_LETTER_SLUG
+from campaigns.models import (
+    Action,
+    ActionCount,
+    CountDelta,
+    CountHistory,
+    Letter,
+    PostalCodeLookup,
+    Representative,
+    Signature,
+)
 from campaigns.services import counts_reconcile
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +46,8 @@ def test_seed_without_users_still_loads_the_campaign():
     out = io.StringIO()
     demo.seed(create_users=False, stdout=out)
     assert "Demo campaign ready" in out.getvalue()
-    assert Signature.objects.count() == 525
+    assert Signature.objects.exclude(action__slug=MP_LETTER_SLUG).count() == 525
+    assert Signature.objects.filter(action__slug=MP_LETTER_SLUG).count() == sum(DEMO_LETTERS.values())
 
 
 def test_demo_pages_render(client):
@@ -60,3 +71,21 @@ def test_seed_adds_a_letter_to_the_minister_at_a_reserved_address(client):
     page = client.get(f"/act/{demo.PETITION_SLUG}/").content.decode()
     assert "160 more to reach <strong>The House of Commons threshold</strong> (500)." in page
     assert 'name="message"' in client.get(f"/act/{demo.LETTER_SLUG}/").content.decode()
+
+
+def test_the_demo_writes_to_mps_offline_and_again_without_doubling(client, monkeypatch):
+    def no_network(url):
+        raise AssertionError(f"seed_demo asked {url}")
+
+    monkeypatch.setattr(represent, "_get", no_network)
+    demo.seed(create_users=False, stdout=io.StringIO())
+    demo.seed(create_users=False, stdout=io.StringIO())
+    action = Action.objects.get(slug=MP_LETTER_SLUG)
+    assert action.to_supporters_mp and action.is_open()
+    assert Representative.objects.count() == len(DEMO_MPS)
+    assert Letter.objects.filter(signature__action=action).count() == sum(DEMO_LETTERS.values())
+    assert Letter.objects.get(riding="Nunavut").hold == Letter.Hold.NO_EMAIL  # staff see a held letter
+    assert PostalCodeLookup.objects.filter(code="H2X1Y4").get().ridings == ["Laurier—Sainte-Marie", "Outremont"]
+    # The demo's postal codes work on the form with no network at all.
+    lookup = client.get(f"/act/{MP_LETTER_SLUG}/mp/", {"postal_code": "K1A 0B1"}).json()
+    assert lookup["message"] == "Your MP: Avery Tremblay (Ottawa Centre, Liberal)"
