@@ -179,6 +179,15 @@ class ActionAdminForm(forms.ModelForm):
             self.instance.letter_target = None
         return cleaned
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (a petition's form, a script posting the older fields): letters go to the target.
+        if "letter_recipient" in self.fields:
+            self.fields["letter_recipient"].required = False
+
+    def clean_letter_recipient(self):
+        return self.cleaned_data.get("letter_recipient") or Action._meta.get_field("letter_recipient").default
+
     def clean_goal(self):
         goal = self.cleaned_data.get("goal")
         if goal and "goal" in self.changed_data and self.instance.pk:
@@ -949,11 +958,12 @@ class LetterAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["representative"].queryset = Representative.objects.mps()
-        self.fields["representative"].required = True
-        self.fields["representative"].help_text = _(
-            "Letters held because the riding was unknown: choose the MP, and the letter is addressed."
-        )
+        field = self.fields.get("representative")  # absent when the letter is only viewed
+        if field is None:
+            return
+        field.queryset = Representative.objects.mps()
+        field.required = True
+        field.help_text = _("Letters held because the riding was unknown: choose the MP, and the letter is addressed.")
 
 
 @admin.register(Letter)

@@ -12,6 +12,8 @@ from tests.accounts.factories import UserFactory
 
 from .factories import (
     LetterActionFactory,
+    MpLetterActionFactory,
+    RepresentativeFactory,
     SignatureFactory,
     TargetResponseFactory,
     ThresholdFactory,
@@ -37,6 +39,11 @@ def one_of_everything(db):
     signing_limits_stored()
     NetworkRule.objects.create(kind="block", network="203.0.113.0/24")
     EmailDomainRule.objects.create(kind="block", domain="bots.example")
+    mp_action = MpLetterActionFactory()
+    held = SignatureFactory(action=mp_action, email="held@example.org")
+    Letter.objects.create(
+        signature=held, representative=RepresentativeFactory(email=""), hold=Letter.Hold.NO_EMAIL, message="Dear MP"
+    )
     return action
 
 
@@ -75,9 +82,17 @@ def test_every_campaigns_admin_page_renders_for_a_superuser(client, one_of_every
         "signinglimits",
         "networkrule",
         "emaildomainrule",
+        "representative",
+        "letter",
     } <= seen
     action = one_of_everything
-    for name in ["campaigns_action_stats", "campaigns_action_raise_goal", "campaigns_action_fraud"]:
+    for name in [
+        "campaigns_action_stats",
+        "campaigns_action_raise_goal",
+        "campaigns_action_fraud",
+        "campaigns_action_mp_letters",
+        "campaigns_action_mp_letters_csv",
+    ]:
         assert client.get(reverse(f"admin:{name}", args=[action.pk])).status_code == 200, name
     assert client.get(reverse("admin:campaigns_campaign_preview", args=[action.campaign.pk])).status_code == 200
     assert client.get(reverse("admin:campaigns_signature_invalidate_domain")).status_code == 200
@@ -105,12 +120,15 @@ MANAGER_PAGES = [
     "/admin/campaigns/networkrule/add/",
     "/admin/campaigns/emaildomainrule/",
     "/admin/campaigns/emaildomainrule/add/",
+    "/admin/campaigns/representative/",
+    "/admin/campaigns/representative/add/",
 ]
 PERSONAL_PAGES = [
     "/admin/campaigns/signature/",
     "/admin/campaigns/suspectedfraud/",
     "/admin/campaigns/auditentry/",
     "/admin/campaigns/signature/invalidate-domain/",
+    "/admin/campaigns/letter/",
 ]
 
 
