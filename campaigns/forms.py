@@ -244,8 +244,10 @@ class SignatureForm(forms.Form):
             self.representative = chosen
             return
         self._show_ridings(lookup.representatives)
+        code = "choose_riding"
         if chosen is not None:
             message = _("This riding does not include your postal code: choose one of those listed.")
+            code = "riding_mismatch"
         elif lookup.representative is not None:
             # Not an error of theirs: the supporter sees whom the letter goes to before it leaves.
             self._choose(lookup.representative)
@@ -254,7 +256,14 @@ class SignatureForm(forms.Form):
             }
         else:
             message = _("Your postal code is in more than one riding: choose yours.")
-        self.add_error("riding", ValidationError(message, code="choose_riding"))
+        self.add_error("riding", ValidationError(message, code=code))
+
+    @property
+    def only_asks_riding(self) -> bool:
+        """The one thing left is for the supporter to see their MP, or pick their riding: a step of
+        the form rather than a mistake (the page answers 200, not 400)."""
+        errors = self.errors.as_data()
+        return list(errors) == ["riding"] and all(error.code == "choose_riding" for error in errors["riding"])
 
     def _show_ridings(self, representatives) -> None:
         # Shared fields (see validating) are never rendered, and must not change.

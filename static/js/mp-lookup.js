@@ -28,7 +28,12 @@ document.addEventListener("DOMContentLoaded", () => {
         select.value = "";
         return;
       }
-      showOptions(allOptions.map((option) => option.cloneNode(true)));
+      const options = allOptions.map((option) => option.cloneNode(true));
+      if (data.status === "found" && !options.some((option) => option.value === String(ridings[0].id))) {
+        // An MP the directory learnt after this page was made.
+        options.push(new Option(ridings[0].label, String(ridings[0].id)));
+      }
+      showOptions(options);
       select.value = data.status === "found" ? String(ridings[0].id) : "";
     };
 
