@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from campaigns.models import Letter, Representative, Signature, Target
+from campaigns.represent import RepresentUnavailable
 from campaigns.services import letters_address_waiting, letters_bundle, representative_release_held
 from emails.models import OutboxEmail
 from emails.services import outbox_deliver
@@ -296,3 +297,31 @@ def test_the_page_loads_the_script_from_this_site_only(client, represent, mp_act
     assert f'data-mp-lookup="/act/{mp_action.slug}/mp/"' in html or 'data-mp-lookup="/en/act/' in html
     assert 'src="/static/js/mp-lookup.js"' in html
     assert "opennorth" not in html
+
+
+def test_the_task_retries_while_the_service_is_down_and_beat_runs_it_besides(sign, represent, mp_action):
+    from celery.exceptions import Retry
+
+    from campaigns.tasks import address_waiting_letters
+    from config.settings import CELERY_BEAT_SCHEDULE
+
+    represent.mode = represent.TIMEOUT
+    sign(mp_action, postal_code="K1A 0B1", message="Hi")
+    with pytest.raises(Retry):
+        address_waiting_letters.apply(throw=True)
+    assert address_waiting_letters.max_retries and address_waiting_letters.autoretry_for == (RepresentUnavailable,)
+    assert (
+        CELERY_BEAT_SCHEDULE["campaigns-address-waiting-letters"]["task"] == "campaigns.tasks.address_waiting_letters"
+    )
+    assert Letter.objects.get().hold == Letter.Hold.LOOKUP  # nothing lost
+
+
+def test_a_code_the_service_does_not_know_once_it_answers_is_left_to_staff(sign, represent, mp_action):
+    represent.mode = represent.ERROR
+    sign(mp_action, postal_code="K0K 0K0", message="Hi")
+    from django.core.cache import cache
+
+    cache.clear()
+    represent.mode = represent.OK
+    assert letters_address_waiting() == 0
+    assert Letter.objects.get().hold == Letter.Hold.NO_RIDING
