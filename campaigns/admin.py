@@ -934,15 +934,29 @@ class RepresentativeAdmin(admin.ModelAdmin):
     def held(self, obj):
         return obj.held_letters
 
+    def get_readonly_fields(self, request, obj=None):
+        # An MP's address is where supporters' letters go: only the Supporter data group changes
+        # it, and another member confirms it on the decision-maker's page (services.targets).
+        if may_see_supporter_data(request.user):
+            return self.readonly_fields
+        return [*self.readonly_fields, "email"]
+
     def save_model(self, request, obj, form, change):
-        released = representative_correct(representative=obj, fields=form.changed_data if change else [])
-        if released:
+        fields = form.changed_data if change else [name for name in form.changed_data if name != "email"]
+        if not change and obj.email:
+            fields.append("email")
+        held = representative_correct(representative=obj, fields=fields, user=request.user)
+        if "email" in fields and obj.target_id:
             self.message_user(
                 request,
                 ngettext(
-                    "%d held letter is on its way to this MP.", "%d held letters are on their way to this MP.", released
+                    "The new address waits for another member of the Supporter data group to confirm it on the "
+                    "decision-maker's page; %d held letter goes then.",
+                    "The new address waits for another member of the Supporter data group to confirm it on the "
+                    "decision-maker's page; %d held letters go then.",
+                    held,
                 )
-                % released,
+                % held,
             )
 
     @admin.action(description=_("Let the import update the selected entries again"), permissions=["change"])

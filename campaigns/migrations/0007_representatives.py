@@ -5,10 +5,12 @@ import django.utils.timezone
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-# Campaign managers keep the directory of MPs; the Supporter data group may address a held letter.
+# Campaign managers keep the directory of MPs (not their addresses); the Supporter data group
+# changes an MP's address and may address a held letter.
 GROUPS = {
     "Campaign managers": ["add_representative", "change_representative", "view_representative"],
-    "Supporter data": ["view_representative", "change_letter"],
+    # An MP's address is where letters go: changed by one member of this group, confirmed by another.
+    "Supporter data": ["view_representative", "change_representative", "change_letter"],
 }
 
 

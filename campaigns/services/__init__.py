@@ -19,7 +19,6 @@ from .representatives import (
     letters_address_waiting,
     postal_code_lookup,
     representative_correct,
-    representative_release_held,
     representatives_import,
 )
 from .responses import response_email_signers
@@ -78,7 +77,6 @@ __all__ = [
     "letters_address_waiting",
     "postal_code_lookup",
     "representative_correct",
-    "representative_release_held",
     "representatives_import",
     "response_email_signers",
     "signature_confirm",

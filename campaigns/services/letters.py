@@ -52,10 +52,15 @@ def _target_fields(representative: Representative) -> dict:
     return {"name": representative.name[:200], "title": title[:200], "email": representative.email}
 
 
-def target_refresh(representative: Representative) -> None:
-    """The MP's Target follows the directory's name, riding and email (corrected or imported)."""
+def target_refresh(representative: Representative, *, email: bool = True) -> None:
+    """The MP's Target follows the directory's name and riding, and its email when the import
+    (Represent, not a person) changed it; a person's change of address goes through
+    services.targets, where a second person confirms it."""
     if representative.target_id and representative.email:
-        Target.objects.filter(pk=representative.target_id).update(**_target_fields(representative))
+        fields = _target_fields(representative)
+        if not email:
+            del fields["email"]
+        Target.objects.filter(pk=representative.target_id).update(**fields)
 
 
 def representative_target(*, representative: Representative) -> Target | None:

@@ -16,6 +16,7 @@ from .. import represent
 from ..models import HOUSE_OF_COMMONS, Letter, PostalCodeLookup, Representative, Signature
 from ..represent import RepresentUnavailable
 from .letters import letter_send, representative_target, target_refresh
+from .targets import target_address_change, target_address_propose
 
 REPRESENT_DOWN_KEY = "campaigns:represent-down"
 
@@ -205,25 +206,32 @@ def letter_address(*, letter: Letter, representative: Representative) -> bool:
     return target is not None
 
 
-def representative_release_held(*, representative: Representative) -> int:
-    """Once staff give an MP an email address: the letters held for want of it are addressed."""
-    if not representative.email:
-        return 0
-    target_refresh(representative)
+def _release_held(representative: Representative) -> int:
+    """The letters held for want of the MP's email address are addressed to it (and wait there
+    while the address awaits a second person's confirmation)."""
     held = Letter.objects.filter(representative=representative, hold=Letter.Hold.NO_EMAIL).order_by("pk")
     return sum(letter_address(letter=letter, representative=representative) for letter in held[:1000])
 
 
-def representative_correct(*, representative: Representative, fields: list[str]) -> int:
-    """Staff corrected these directory fields: later imports keep them, the MP's Target follows,
-    and letters held for want of an email address go once there is one. Returns the letters sent on."""
+@transaction.atomic
+def representative_correct(*, representative: Representative, fields: list[str], user) -> int:
+    """Staff corrected these directory fields: later imports keep them, and the MP's decision-maker
+    entry follows. A new email address is a decision-maker's address like any other: one person
+    gives it, another confirms it (services.targets) before any letter goes, the letters held
+    for want of it included. Returns the held letters now addressed (waiting for that confirmation)."""
     corrected = set(fields) & set(Representative.DIRECTORY_FIELDS)
     representative.locked_fields = sorted(set(representative.locked_fields) | corrected)
     if not representative.source_key:
         representative.source_key = f"{representative.district_name}::{representative.name}"
     representative.save()
-    target_refresh(representative)
-    return representative_release_held(representative=representative)
+    target_refresh(representative, email=False)
+    if "email" not in corrected or not representative.email:
+        return 0
+    if representative.target_id:
+        target_address_change(target=representative.target, new_email=representative.email, user=user)
+    else:
+        target_address_propose(target=representative_target(representative=representative), user=user)
+    return _release_held(representative)
 
 
 def letters_address_waiting(*, batch_size: int = 200) -> int:

@@ -5,13 +5,23 @@ fault of point 5 of the issue gets a clear answer and loses nothing (against tes
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import ValidationError
 
+from accounts.models import GROUP_SUPPORTER_DATA
 from campaigns.models import Letter, Representative, Signature, Target
 from campaigns.represent import RepresentUnavailable
-from campaigns.services import letters_address_waiting, letters_bundle, representative_release_held
+from campaigns.services import (
+    letters_address_waiting,
+    letters_bundle,
+    pending_address_change,
+    representative_correct,
+    target_address_confirm,
+)
 from emails.models import OutboxEmail
 from emails.services import outbox_deliver
+from tests.accounts.factories import UserFactory
 
 from .conftest import outbox_to
 from .factories import MpLetterActionFactory
@@ -215,12 +225,18 @@ def test_an_mp_without_email_holds_the_letter_until_staff_give_one(sign, confirm
     assert (letter.hold, letter.target, letter.representative) == (Letter.Hold.NO_EMAIL, None, nunavut)
     assert not OutboxEmail.objects.filter(category="letter").exists()
 
+    # One member of the Supporter data group gives the address, another confirms it.
+    giver, confirmer = UserFactory(is_staff=True), UserFactory(is_staff=True)
+    Group.objects.get(name=GROUP_SUPPORTER_DATA).user_set.add(giver, confirmer)
     nunavut.email = "sam.qaqqaq@parl.example.ca"
-    nunavut.save()
-    assert representative_release_held(representative=nunavut) == 1
+    assert representative_correct(representative=nunavut, fields=["email"], user=giver) == 1
 
     letter.refresh_from_db()
     assert letter.hold == "" and letter.target.email == "sam.qaqqaq@parl.example.ca"
+    assert not OutboxEmail.objects.filter(category="letter").exists()  # not on one person's word
+    with pytest.raises(ValidationError):
+        target_address_confirm(change=pending_address_change(letter.target), user=giver)
+    assert target_address_confirm(change=pending_address_change(letter.target), user=confirmer) == 1
     assert OutboxEmail.objects.get(category="letter").to_email == "sam.qaqqaq@parl.example.ca"
     outbox_deliver()
     assert [m for m in mail.outbox if m.to == ["sam.qaqqaq@parl.example.ca"]]

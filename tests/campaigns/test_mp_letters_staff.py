@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import GROUP_CAMPAIGN_MANAGERS, GROUP_SUPPORTER_DATA
 from campaigns.models import Letter, Representative
-from campaigns.services import representatives_import
+from campaigns.services import pending_address_change, representatives_import, target_address_confirm
 from campaigns.staff_selectors import mp_letters, province_map
 from emails.models import OutboxEmail
 
@@ -129,20 +129,17 @@ def test_other_actions_have_an_empty_by_riding(client, action):
     assert client.get(f"/api/actions/{action.slug}/").json()["by_riding"] == []
 
 
-def test_a_correction_in_the_admin_survives_the_import_and_releases_held_letters(
+def test_a_correction_in_the_admin_survives_the_import_and_a_new_address_waits_for_a_second_person(
     client, represent, letters, django_capture_on_commit_callbacks
 ):
     representatives_import()  # finds the factory's Nunavut entry by its source key and fills it
     nunavut = Representative.objects.get(district_name="Nunavut", name="Sam Qaqqaq")
-    client.force_login(staff(GROUP_CAMPAIGN_MANAGERS))
-    form = client.get(f"/admin/campaigns/representative/{nunavut.pk}/change/")
-    assert form.status_code == 200
     data = {
         "name": nunavut.name,
         "elected_office": nunavut.elected_office,
         "district_name": nunavut.district_name,
         "province": nunavut.province,
-        "party_name": nunavut.party_name,
+        "party_name": "Conservative Party of Canada",
         "email": "sam.qaqqaq@parl.example.ca",
         "office": nunavut.office,
         "url": nunavut.url,
@@ -150,18 +147,36 @@ def test_a_correction_in_the_admin_survives_the_import_and_releases_held_letters
         "in_office": "on",
         "representative_set": nunavut.representative_set,
     }
-    with django_capture_on_commit_callbacks(execute=True):
-        saved = client.post(f"/admin/campaigns/representative/{nunavut.pk}/change/", data, follow=True)
-    assert saved.status_code == 200
+    url = f"/admin/campaigns/representative/{nunavut.pk}/change/"
+    # A campaign manager corrects the party; the address is not theirs to change.
+    client.force_login(staff(GROUP_CAMPAIGN_MANAGERS))
+    assert 'name="email"' not in client.get(url).content.decode()
+    client.post(url, data)
     nunavut.refresh_from_db()
-    assert nunavut.locked_fields == ["email"]
-    assert "1 held letter is on its way to this MP." in saved.content.decode()
+    assert (nunavut.party_name, nunavut.email, nunavut.locked_fields) == (
+        "Conservative Party of Canada",
+        "",
+        ["party_name"],
+    )
+
+    giver = staff(GROUP_SUPPORTER_DATA)
+    client.force_login(giver)
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(url, data, follow=True)
+    nunavut.refresh_from_db()
+    assert nunavut.locked_fields == ["email", "party_name"]
+    assert "waits for another member of the Supporter data group to confirm it" in saved.content.decode()
+    assert not OutboxEmail.objects.filter(to_email="sam.qaqqaq@parl.example.ca").exists()
+    change = pending_address_change(nunavut.target)
+    assert change.new_email == "sam.qaqqaq@parl.example.ca" and change.changed_by == giver
+    with django_capture_on_commit_callbacks(execute=True):
+        assert target_address_confirm(change=change, user=staff(GROUP_SUPPORTER_DATA)) == 1
     assert OutboxEmail.objects.filter(to_email="sam.qaqqaq@parl.example.ca").count() == 1
 
-    representatives_import()  # the service still has no email for them
+    representatives_import()  # the service still has no email for them, and another party name
 
     nunavut.refresh_from_db()
-    assert nunavut.email == "sam.qaqqaq@parl.example.ca"
+    assert (nunavut.email, nunavut.party_name) == ("sam.qaqqaq@parl.example.ca", "Conservative Party of Canada")
 
 
 def test_held_letters_are_listed_for_the_supporter_data_group_and_an_unknown_riding_can_be_chosen(
