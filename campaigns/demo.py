@@ -186,7 +186,8 @@ def _seed_signatures(action: Action, how_many: int, rng: random.Random, stdout) 
 
 @transaction.atomic
 def seed(*, create_users: bool, stdout) -> None:
-    """The demo campaign with its four actions (campaigns.demo_mps: the letter to one's MP), the petition's thresholds, and demo signatures
+    """The demo campaign with its four actions (campaigns.demo_mps: the letter to one's MP), the
+    petition's thresholds, and demo signatures
     (the demo supporter's own too when the demo accounts exist). Running it again adds nothing."""
     campaign = _demo_campaign()
     petition, pledge = _demo_petition_and_pledge(campaign)
