@@ -39,7 +39,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0006_supporter_data_changes_target_addresses"),
+        ("campaigns", "0007_invalidation_reversal"),
     ]
 
     operations = [
