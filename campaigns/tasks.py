@@ -91,3 +91,17 @@ def email_response_to_signers(response_id: int, user_id: int | None = None) -> i
     if response is None:
         return 0
     return services.response_email_signers(response=response, user=_user(user_id))
+
+
+@shared_task(ignore_result=True)
+def sign_again(
+    action_id: int, email_normalised: str, details: dict, signed_at: str, source_url: str = "", message: str = ""
+) -> None:
+    services.signature_sign_again(
+        action_id=action_id,
+        email_normalised=email_normalised,
+        details=details,
+        signed_at=signed_at,
+        source_url=source_url,
+        message=message,
+    )

@@ -33,6 +33,7 @@ from .signatures import (
     signature_create,
     signature_invalidate,
     signature_release,
+    signature_sign_again,
     signature_withdraw,
     signatures_expire,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "signature_create",
     "signature_invalidate",
     "signature_release",
+    "signature_sign_again",
     "signature_withdraw",
     "signatures_csv",
     "signatures_expire",

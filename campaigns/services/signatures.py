@@ -1,14 +1,16 @@
 """Signing, confirming, withdrawing: a signature counts only while confirmed, one per mailbox."""
 
+import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from accounts.geography import canadian_region
 from accounts.models import ConsentRecord
@@ -22,6 +24,8 @@ from ..models import Action, CountDelta, Signature
 from ..tokens import CONFIRM, confirm_url, signature_token_read, withdraw_url
 from .counts import count_change, fold_soon
 from .letters import letter_attach, letter_send, letter_withhold
+
+logger = logging.getLogger(__name__)
 
 
 class ActionNotOpen(Exception):
@@ -233,13 +237,24 @@ def signature_create(
             _check_copy(action)
         written = _save_new(signature, source_url=source_url, message=message, representative=representative)
     if not written:
+        # (A letter to each supporter's own MP keeps the in-request path: its representative is
+        # not something a task can carry yet.)
+        if not verified and representative is None:
+            # The address has signed before. How long the answer takes must not tell anyone so:
+            # the request has cost what a first signature costs (one statement, as many cache
+            # operations), and a worker does the rest once it has committed (docs/security.md).
+            if not reason:
+                _sign_again_later(
+                    action=action,
+                    normalised=normalised,
+                    details=details,
+                    now=now,
+                    source_url=source_url,
+                    message=message,
+                )
+            return SignatureResult(signature=signature, counted=False)
         with transaction.atomic():
-            existing = (
-                Signature.objects.select_for_update(of=("self",))
-                .select_related("action")
-                .filter(action=action, email_normalised=normalised)
-                .first()
-            )
+            existing = _locked_signature(action_id=action.pk, normalised=normalised)
             if existing is None:
                 # Gone again since (withdrawn and erased, say): this one is new after all.
                 raise IntegrityError(f"signature of {action.slug} neither new nor found")
@@ -255,6 +270,59 @@ def signature_create(
             )
         return SignatureResult(signature=existing, counted=verified and not reason)
     return SignatureResult(signature=signature, counted=verified and not reason)
+
+
+def _locked_signature(*, action_id: int, normalised: str) -> Signature | None:
+    return (
+        Signature.objects.select_for_update(of=("self",))
+        .select_related("action")
+        .filter(action_id=action_id, email_normalised=normalised)
+        .first()
+    )
+
+
+def _sign_again_later(*, action: Action, normalised: str, details: dict, now, source_url: str, message: str) -> None:
+    """Hands an anonymous supporter's repeated signature to a worker, after the commit."""
+    from ..tasks import sign_again
+
+    kwargs = {
+        "action_id": action.pk,
+        "email_normalised": normalised,
+        "details": {field: value for field, value in details.items() if field != "user"},
+        "signed_at": now.isoformat(),
+        "source_url": source_url,
+        "message": message,
+    }
+
+    def publish() -> None:
+        try:
+            sign_again.apply_async(kwargs=kwargs, retry=False)
+        except OperationalError:
+            # The broker is down: the supporter is not told again; signing again will.
+            logger.warning("Could not hand a repeated signature of %s to a worker", action.slug, exc_info=True)
+
+    transaction.on_commit(publish)
+
+
+def signature_sign_again(
+    *, action_id: int, email_normalised: str, details: dict, signed_at: str, source_url: str = "", message: str = ""
+) -> None:
+    """What an anonymous supporter's repeated signature does (signature_create, on a worker): a
+    pending one gets its confirmation again, a confirmed one an "already signed" email (both
+    within SIGNATURE_MAX_EMAILS), and a withdrawn, expired or held one starts over."""
+    with transaction.atomic():
+        existing = _locked_signature(action_id=action_id, normalised=email_normalised)
+        if existing is None:
+            return  # erased since: nothing to tell anyone
+        _signed_again(
+            existing,
+            details={**details, "user": None},
+            reason="",
+            verified=False,
+            now=datetime.fromisoformat(signed_at),
+            source_url=source_url,
+            message=message,
+        )
 
 
 def _save_new(signature: Signature, *, source_url: str, message: str, representative=None) -> bool:
