@@ -19,6 +19,17 @@ def client():
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start():
+    """Each test starts in English: a French request of the test before leaves its language active
+    in the thread, and a translated field given without a language is written in the active one."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

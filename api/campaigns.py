@@ -17,6 +17,8 @@ from campaigns.models import Action, Campaign
 from campaigns.selectors import action_breakdown, action_history, letters_by_riding
 from core.sites import absolute_url
 
+from .languages import TranslatedSerializerMixin
+
 
 def _public_status(action: Action) -> str:
     if action.status == Action.Status.LIVE and action.effective_closed_at() is not None:
@@ -24,7 +26,7 @@ def _public_status(action: Action) -> str:
     return action.status
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The campaign's slug.")
     status = serializers.SerializerMethodField(help_text="live or closed")
     count = serializers.SerializerMethodField(help_text="Confirmed, valid signatures (a few seconds behind at most).")
@@ -48,6 +50,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "campaign",
             "closes_at",
             "closed_at",
+            "languages",
         ]
         read_only_fields = fields
 
@@ -129,14 +132,25 @@ class ActionDetailSerializer(ActionSerializer):
         return self._breakdown_cache
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     api_url = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(help_text="Slugs of the campaign's public actions.")
 
     class Meta:
         model = Campaign
-        fields = ["slug", "title", "summary", "status", "featured", "url", "api_url", "actions", "published_at"]
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "status",
+            "featured",
+            "url",
+            "api_url",
+            "actions",
+            "published_at",
+            "languages",
+        ]
         read_only_fields = fields
 
     def get_url(self, campaign) -> str:

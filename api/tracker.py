@@ -23,6 +23,8 @@ from tracker.models import (
     Statement,
 )
 
+from .languages import TranslatedSerializerMixin
+
 
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
@@ -30,23 +32,23 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["id", "publisher", "title", "url", "published_on", "note"]
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     changed_by = serializers.CharField(source="changed_by_name", read_only=True)
 
     class Meta:
         model = ReviewStatusChange
-        fields = ["from_status", "to_status", "effective_on", "reason", "changed_by", "recorded_at"]
+        fields = ["from_status", "to_status", "effective_on", "reason", "changed_by", "recorded_at", "languages"]
 
 
-class AssessmentChangeSerializer(serializers.ModelSerializer):
+class AssessmentChangeSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     assessed_by = serializers.CharField(source="assessed_by_name", read_only=True)
 
     class Meta:
         model = FactorAssessment
-        fields = ["from_assessment", "to_assessment", "reason", "summary", "assessed_by", "assessed_at"]
+        fields = ["from_assessment", "to_assessment", "reason", "summary", "assessed_by", "assessed_at", "languages"]
 
 
-class FactorSerializer(serializers.ModelSerializer):
+class FactorSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     summary_html = serializers.SerializerMethodField()
     history = AssessmentChangeSerializer(source="assessments", many=True, read_only=True)
 
@@ -61,19 +63,20 @@ class FactorSerializer(serializers.ModelSerializer):
             "summary_html",
             "assessed_at",
             "history",
+            "languages",
         ]
 
     def get_summary_html(self, factor) -> str:
         return str(render_markdown(factor.summary))
 
 
-class CorrectionSerializer(serializers.ModelSerializer):
+class CorrectionSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Correction
-        fields = ["text", "corrected_at"]
+        fields = ["text", "corrected_at", "languages"]
 
 
-class DevelopmentSerializer(serializers.ModelSerializer):
+class DevelopmentSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     summary_html = serializers.SerializerMethodField()
     factors = serializers.SlugRelatedField(slug_field="paragraph", many=True, read_only=True)
@@ -94,6 +97,7 @@ class DevelopmentSerializer(serializers.ModelSerializer):
             "sources",
             "corrections",
             "url",
+            "languages",
         ]
 
     def get_url(self, development) -> str:
@@ -103,7 +107,7 @@ class DevelopmentSerializer(serializers.ModelSerializer):
         return str(render_markdown(development.summary))
 
 
-class FigureSerializer(serializers.ModelSerializer):
+class FigureSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     factors = serializers.SlugRelatedField(slug_field="paragraph", many=True, read_only=True)
     sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -123,10 +127,11 @@ class FigureSerializer(serializers.ModelSerializer):
             "is_key",
             "factors",
             "sources",
+            "languages",
         ]
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     factors = serializers.SlugRelatedField(slug_field="paragraph", many=True, read_only=True)
     sources = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -139,14 +144,17 @@ class StatementSerializer(serializers.ModelSerializer):
             "speaker_party",
             "said_on",
             "quote",
+            "quote_language",
+            "quote_translation",
             "context",
             "stance",
             "factors",
             "sources",
+            "languages",
         ]
 
 
-class ReviewListSerializer(serializers.ModelSerializer):
+class ReviewListSerializer(TranslatedSerializerMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     api_url = serializers.SerializerMethodField()
     feed_url = serializers.SerializerMethodField()
@@ -168,6 +176,7 @@ class ReviewListSerializer(serializers.ModelSerializer):
             "url",
             "api_url",
             "feed_url",
+            "languages",
         ]
 
     def get_url(self, review) -> str:

@@ -33,6 +33,15 @@ from django.views.decorators.http import require_POST
 from accounts.geography import CANADIAN_REGIONS
 from accounts.permissions import SupporterDataAdminMixin, may_manage_campaigns, may_see_supporter_data
 from core.admin import ChangesPublicPagesMixin, ReadOnlyAdminMixin
+from core.bilingual_admin import (
+    PUBLISH_WITHOUT_FRENCH,
+    BilingualAdmin,
+    BilingualModelForm,
+    BilingualStackedInline,
+    FrenchMissingFilter,
+    confirm_publish_without_french,
+    lacking_french,
+)
 from core.confirm import SAMPLE_SIZE, confirmation_response, mass_confirm_form
 
 from . import invalidation, selectors, staff_selectors
@@ -117,7 +126,7 @@ def _now_text(value) -> str:
 # Campaigns and actions ----------------------------------------------------------------------------
 
 
-class CampaignAdminForm(forms.ModelForm):
+class CampaignAdminForm(BilingualModelForm):
     class Meta:
         model = Campaign
         fields = ["title", "slug", "summary", "story", "status", "publish_at", "featured", "position"]
@@ -143,7 +152,7 @@ class CampaignAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ActionAdminForm(forms.ModelForm):
+class ActionAdminForm(BilingualModelForm):
     class Meta:
         model = Action
         fields = [
@@ -159,6 +168,7 @@ class ActionAdminForm(forms.ModelForm):
             "letter_target",
             "letter_subject",
             "letter_template",
+            "share_text",
             "goal",
             "points",
             "ask_country",
@@ -218,7 +228,7 @@ class ActionDraftsForManagersMixin(DraftsForManagersMixin):
     draft_filter = Q(status=Action.Status.DRAFT) | Q(campaign__status=Campaign.Status.DRAFT)
 
 
-class ActionInline(ActionDraftsForManagersMixin, LabelledDateTimesMixin, admin.StackedInline):
+class ActionInline(ActionDraftsForManagersMixin, LabelledDateTimesMixin, BilingualStackedInline):
     model = Action
     form = ActionAdminForm
     extra = 0
@@ -230,8 +240,10 @@ class ActionInline(ActionDraftsForManagersMixin, LabelledDateTimesMixin, admin.S
         "summary",
         "ask",
         "target",
-        ("letter_target", "letter_subject"),
+        "letter_target",
+        "letter_subject",
         "letter_template",
+        "share_text",
         ("goal", "points"),
         ("ask_country", "ask_postal_code"),
         ("closes_at", "position"),
@@ -239,10 +251,10 @@ class ActionInline(ActionDraftsForManagersMixin, LabelledDateTimesMixin, admin.S
 
 
 @admin.register(Campaign)
-class CampaignAdmin(DraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.ModelAdmin):
+class CampaignAdmin(DraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDateTimesMixin, BilingualAdmin):
     form = CampaignAdminForm
     list_display = ["title", "status", "scheduled", "featured", "position", "published_at"]
-    list_filter = ["status", "featured"]
+    list_filter = ["status", "featured", FrenchMissingFilter]
     list_editable = ["featured", "position"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
@@ -298,9 +310,30 @@ class CampaignAdmin(DraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDat
         if request.method != "POST":
             raise PermissionDenied
 
+    def _without_french(self, request, campaigns, *, back_url: str):
+        """The confirmation page when a campaign to publish, or a draft action it would publish,
+        lacks French and staff have not confirmed yet; else None."""
+        if request.POST.get(PUBLISH_WITHOUT_FRENCH):
+            return None
+        objects = []
+        for campaign in campaigns:
+            if campaign.status == Campaign.Status.DRAFT:
+                objects += [campaign, *campaign.actions.filter(status=Action.Status.DRAFT)]
+        lacking = lacking_french(objects)
+        if not lacking:
+            return None
+        return confirm_publish_without_french(
+            request, self, lacking=lacking, form_fields=dict(request.POST.lists()), back_url=back_url
+        )
+
     def publish_view(self, request, pk):
         self._post_only(request)
         campaign = self._campaign(request, pk, change=True)
+        confirm = self._without_french(
+            request, [campaign], back_url=reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+        )
+        if confirm is not None:
+            return confirm
         if campaign_publish(campaign=campaign, user=request.user):
             self.message_user(request, gettext("Published: the campaign and its draft actions are live."))
         else:
@@ -325,6 +358,9 @@ class CampaignAdmin(DraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDat
 
     @admin.action(description=_("Publish the selected drafts (and their draft actions) now"), permissions=["change"])
     def publish_campaigns(self, request, queryset):
+        confirm = self._without_french(request, queryset, back_url=request.get_full_path())
+        if confirm is not None:
+            return confirm
         done = sum(campaign_publish(campaign=c, user=request.user) for c in queryset)
         self.message_user(request, ngettext("%d campaign published.", "%d campaigns published.", done) % done)
 
@@ -339,7 +375,7 @@ class CampaignAdmin(DraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDat
         self.message_user(request, ngettext("%d campaign archived.", "%d campaigns archived.", done) % done)
 
 
-class ThresholdAdminForm(forms.ModelForm):
+class ThresholdAdminForm(BilingualModelForm):
     class Meta:
         model = Threshold
         fields = ["action", "count", "name", "consequence"]
@@ -361,7 +397,7 @@ class ThresholdAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ThresholdInline(admin.StackedInline):
+class ThresholdInline(BilingualStackedInline):
     model = Threshold
     form = ThresholdAdminForm
     extra = 0
@@ -371,10 +407,10 @@ class ThresholdInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDateTimesMixin, admin.ModelAdmin):
+class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, LabelledDateTimesMixin, BilingualAdmin):
     form = ActionAdminForm
     list_display = ["title", "campaign", "kind", "status", "goal", "count", "closes_at", "closed_at", "staff_page"]
-    list_filter = ["status", "kind", "campaign"]
+    list_filter = ["status", "kind", "campaign", FrenchMissingFilter]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ["closed_at"]
@@ -401,9 +437,10 @@ class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, Labelle
         """Only the fields the action's kind uses, grouped as staff think of them (the thresholds
         follow, below the form)."""
         kind = self.action_kind(request, obj)
-        text = ["campaign", ("kind", "status"), ("title", "slug"), "summary", "ask"]
+        text = ["campaign", ("kind", "status"), "slug", "title", "summary", "ask"]
         if kind != Action.Kind.PLEDGE:
             text.append("target")  # a pledge asks nobody
+        text.append("share_text")
         fieldsets = [
             (_("The text"), {"fields": text}),
             (_("The form"), {"fields": [("ask_country", "ask_postal_code")]}),
@@ -414,14 +451,14 @@ class ActionAdmin(ActionDraftsForManagersMixin, ChangesPublicPagesMixin, Labelle
                 (
                     _("The letter"),
                     {
-                        "fields": ["letter_recipient", ("letter_target", "letter_subject"), "letter_template"],
+                        "fields": ["letter_recipient", "letter_target", "letter_subject", "letter_template"],
                         "description": _(
                             "Letter actions only: whom every letter goes to, and the text supporters start from."
                         ),
                     },
                 )
             )
-        return fieldsets
+        return self.side_by_side(fieldsets)
 
     def changelist_view(self, request, extra_context=None):
         kinds = [
@@ -606,10 +643,10 @@ class ShownOnActionPageMixin(ChangesPublicPagesMixin):
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
+class ThresholdAdmin(ShownOnActionPageMixin, BilingualAdmin):
     form = ThresholdAdminForm
     list_display = ["name", "action", "count", "reached_at", "signers_notified_at"]
-    list_filter = [("reached_at", admin.EmptyFieldListFilter), "action__campaign"]
+    list_filter = [("reached_at", admin.EmptyFieldListFilter), "action__campaign", FrenchMissingFilter]
     list_select_related = ["action"]
     search_fields = ["name", "action__title"]
     readonly_fields = ["reached_at", "signers_notified_at"]
@@ -707,9 +744,9 @@ class ThresholdAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
 
 
 @admin.register(TargetResponse)
-class TargetResponseAdmin(ShownOnActionPageMixin, admin.ModelAdmin):
+class TargetResponseAdmin(ShownOnActionPageMixin, BilingualAdmin):
     list_display = ["title", "action", "responder", "responded_on", "published", "emailed_at"]
-    list_filter = ["published", "action__campaign"]
+    list_filter = ["published", "action__campaign", FrenchMissingFilter]
     list_select_related = ["action"]
     search_fields = ["title", "responder", "action__title"]
     fields = ["action", "responder", "title", "body", "responded_on", "published", "emailed_at"]

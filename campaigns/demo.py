@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_SUPPORTER_EMAIL
 from accounts.models import User
+from core.translated import add_missing_translation
 
 from .demo_mps import seed_mp_letters
 from .models import Action, ActionCount, Campaign, CountDelta, CountHistory, Signature, Target, Threshold
@@ -90,6 +91,85 @@ from the United States must be able to make their refugee claim in Canada.
 Canada said it would watch. I ask you to act.
 
 Yours sincerely,
+"""
+
+# The same texts in Canadian French, with the federal government's terms (« Entente sur les tiers
+# pays sûrs », « demandeurs d'asile »).
+STORY_FR = """\
+Au printemps 2018, les États-Unis ont commencé à poursuivre en justice tout adulte qui franchissait
+irrégulièrement leur frontière sud. Entre le 19 avril et le 31 mai de cette année-là, près de
+2 000 enfants ont été séparés de leurs parents à la frontière entre les États-Unis et le Mexique et
+détenus loin d'eux. Les Nations Unies ont qualifié cette pratique de violation des droits de la
+personne et ont demandé aux États-Unis d'y mettre fin.
+
+Le Canada a répondu qu'il **surveillerait** si les États-Unis respectent toujours leurs obligations
+envers les demandeurs d'asile et, avec elles, les conditions de l'**Entente sur les tiers pays sûrs**
+(ETPS).
+
+## Pourquoi l'Entente compte
+
+Aux termes de l'ETPS, une personne qui arrive au Canada en provenance des États-Unis doit, sauf
+exception, présenter sa demande d'asile aux États-Unis, le premier pays « sûr » où elle est arrivée.
+L'Entente repose sur une seule hypothèse : que les États-Unis sont sûrs pour les demandeurs d'asile.
+S'ils ne le sont pas, l'Entente renvoie des gens vers le danger.
+
+À la Chambre des communes, des députés ont demandé si l'on peut encore dire des États-Unis qu'ils
+sont sûrs, en rappelant que la nouvelle politique américaine ferme aussi la porte aux personnes qui
+fuient la violence conjugale ou la violence des gangs. Le Canada tient la plupart des enfants à
+l'écart de la détention liée à l'immigration, mais pas tous : d'avril à décembre 2017, 150 enfants
+ont été détenus avec un parent et cinq, seuls.
+
+## Ce que vous pouvez faire
+
+Prenez l'engagement d'être solidaire des personnes qui fuient le danger, où qu'elles soient nées, et
+demandez au gouvernement du Canada de suspendre l'Entente tant que les États-Unis ne sont pas un
+tiers pays sûr.
+"""
+
+PLEDGE_ASK_FR = """\
+**Je m'engage** à traiter toute personne qui fuit le danger d'abord comme un être humain : à prendre
+la parole quand on présente les réfugiés et les migrants comme une menace, à accueillir les
+nouveaux arrivants dans ma communauté et à demander à mes représentants de protéger le droit de
+demander l'asile, peu importe où une personne est née.
+"""
+
+PETITION_ASK_FR = """\
+Nous, soussignés, demandons au gouvernement du Canada de **suspendre l'Entente sur les tiers pays
+sûrs conclue avec les États-Unis** pendant qu'il examine si les États-Unis sont toujours un pays sûr
+pour les demandeurs d'asile.
+
+Des familles ont été séparées à la frontière entre les États-Unis et le Mexique, des enfants ont été
+détenus loin de leurs parents, et les personnes qui fuient la violence conjugale ou la violence des
+gangs ont perdu une voie vers la protection. Un pays qui agit ainsi ne peut être présumé sûr. Tant
+que l'examen n'aura pas démontré le contraire, les personnes qui arrivent des États-Unis doivent
+pouvoir présenter leur demande d'asile au Canada.
+"""
+
+LETTER_ASK_FR = """\
+Écrivez au ministre de l'Immigration, des Réfugiés et de la Citoyenneté dans vos propres mots.
+Demandez-lui de suspendre l'Entente sur les tiers pays sûrs pendant que le Canada examine si les
+États-Unis sont toujours sûrs pour les demandeurs d'asile. Partez de notre lettre ci-dessous et
+faites-la vôtre : une lettre personnelle pèse plus qu'une lettre type.
+"""
+
+LETTER_SUBJECT_FR = "Veuillez suspendre l'Entente sur les tiers pays sûrs"
+
+LETTER_TEMPLATE_FR = """\
+Monsieur le Ministre,
+
+Je vous écris pour vous demander de suspendre l'Entente sur les tiers pays sûrs conclue avec les
+États-Unis pendant que le Canada examine si les États-Unis sont toujours un pays sûr pour les
+demandeurs d'asile.
+
+Des familles ont été séparées à la frontière entre les États-Unis et le Mexique et des enfants ont
+été détenus loin de leurs parents. Les personnes qui fuient la violence conjugale ou la violence des
+gangs y ont perdu une voie vers la protection. L'Entente repose sur l'idée que les États-Unis sont
+sûrs pour les demandeurs d'asile; tant que l'examen ne l'aura pas démontré, les personnes qui
+arrivent des États-Unis doivent pouvoir présenter leur demande d'asile au Canada.
+
+Le Canada a dit qu'il surveillerait la situation. Je vous demande d'agir.
+
+Veuillez agréer, Monsieur le Ministre, l'expression de mes sentiments distingués.
 """
 
 FIRST_NAMES = [
@@ -193,6 +273,7 @@ def seed(*, create_users: bool, stdout) -> None:
     petition, pledge = _demo_petition_and_pledge(campaign)
     _demo_letter_action(campaign)
     _demo_thresholds(petition)
+    _demo_french(campaign)
     _demo_support(petition, pledge, create_users=create_users, stdout=stdout)
     mp_letters = seed_mp_letters(campaign=campaign, stdout=stdout)
     counts_fold(action_ids=[mp_letters.pk])
@@ -294,6 +375,58 @@ def _demo_thresholds(petition: Action) -> None:
         action=petition,
         count=1000,
         defaults={"name": "Our goal", "consequence": "We deliver the petition to the Minister in person."},
+    )
+
+
+def _demo_french(campaign: Campaign) -> None:
+    """The campaign, its actions and the petition's thresholds in Canadian French, where no French
+    is written yet (a base seeded before it had French gets it; a translator's edit stays)."""
+    add_missing_translation(
+        campaign,
+        "fr",
+        title="Un refuge pour les réfugiés et les migrants",
+        summary="Des enfants ont été séparés de leurs parents à la frontière américaine. Le Canada surveille; "
+        "nous lui demandons d'agir et de garder sa porte ouverte aux personnes qui cherchent la sécurité.",
+        story=STORY_FR,
+    )
+    actions = {action.slug: action for action in campaign.actions.all()}
+    add_missing_translation(
+        actions[PLEDGE_SLUG],
+        "fr",
+        title="Réfugié? Migrant? Être humain.",
+        summary="Engagez-vous à être solidaire de toute personne qui fuit le danger, peu importe où elle est née.",
+        ask=PLEDGE_ASK_FR,
+    )
+    petition = actions[PETITION_SLUG]
+    add_missing_translation(
+        petition,
+        "fr",
+        title="Suspendre l'Entente sur les tiers pays sûrs",
+        summary="Demandez au gouvernement du Canada de suspendre l'Entente tant que les États-Unis ne sont pas "
+        "un pays sûr pour les demandeurs d'asile.",
+        ask=PETITION_ASK_FR,
+        target="Le gouvernement du Canada",
+    )
+    add_missing_translation(
+        actions[LETTER_SLUG],
+        "fr",
+        title="Écrire au ministre",
+        summary="Demandez au ministre de l'Immigration, des Réfugiés et de la Citoyenneté de suspendre l'Entente.",
+        ask=LETTER_ASK_FR,
+        target="Le ministre de l'Immigration, des Réfugiés et de la Citoyenneté, gouvernement du Canada",
+        letter_subject=LETTER_SUBJECT_FR,
+        letter_template=LETTER_TEMPLATE_FR,
+    )
+    thresholds = {threshold.count: threshold for threshold in petition.thresholds.all()}
+    add_missing_translation(
+        thresholds[500],
+        "fr",
+        name="Le seuil de la Chambre des communes",
+        consequence="Une pétition électronique de la Chambre des communes qui recueille 500 signatures peut être "
+        "présentée à la Chambre, et le gouvernement doit y déposer une réponse dans les 45 jours.",
+    )
+    add_missing_translation(
+        thresholds[1000], "fr", name="Notre objectif", consequence="Nous remettons la pétition au ministre en personne."
     )
 
 

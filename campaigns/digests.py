@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from core.sites import absolute_url
+from core.translated import in_language, supported_language, texts_of
 
 from .models import Action, Campaign, Signature, TargetResponse, Threshold
 from .selectors import action_counts
@@ -66,8 +67,9 @@ class CampaignDigestPart:
         return self.gains[since].get(action_id, 0)
 
     def sections(self, *, user, since: datetime, until: datetime) -> dict[str, list]:
+        language = supported_language(user.language)
         campaigns = [
-            {key: value for key, value in campaign.items() if key != "published_at"}
+            in_language({key: value for key, value in campaign.items() if key != "published_at"}, language)
             for campaign in self.live_campaigns
             if since <= campaign["published_at"] < until
         ]
@@ -78,26 +80,32 @@ class CampaignDigestPart:
             facts_for = self.action_progress.get(action_id)
             if facts_for is None:
                 continue
-            action = {"action": facts_for["title"], "url": facts_for["url"]}
+            action = {"action": facts_for["title"][language], "url": facts_for["url"]}
             for milestone in self.milestones.get(action_id, []):
                 if since <= milestone["at"] < until:
-                    milestones.append({**action, **{k: v for k, v in milestone.items() if k != "at"}})
+                    milestones.append(
+                        {**action, **in_language({k: v for k, v in milestone.items() if k != "at"}, language)}
+                    )
             for response in self.responses.get(action_id, []):
                 if since <= response["at"] < until:
-                    responses.append({**action, **{k: v for k, v in response.items() if k != "at"}})
+                    responses.append(
+                        {**action, **in_language({k: v for k, v in response.items() if k != "at"}, language)}
+                    )
             if not facts_for["has_new"]:
                 continue
             new = self.new_supporters(action_id, since, until)
             if new:
-                progress.append({**{k: v for k, v in facts_for.items() if k != "has_new"}, "new": new})
+                progress.append(
+                    {**in_language({k: v for k, v in facts_for.items() if k != "has_new"}, language), "new": new}
+                )
         return {"campaigns": campaigns, "actions": progress, "milestones": milestones, "responses": responses}
 
 
 def _live_campaigns(earliest: datetime, until: datetime) -> list[dict]:
     return [
         {
-            "title": campaign.title,
-            "summary": campaign.summary,
+            "title": texts_of(campaign, "title"),
+            "summary": texts_of(campaign, "summary"),
             "url": absolute_url(campaign.get_absolute_url()),
             "published_at": campaign.published_at,
         }
@@ -123,7 +131,7 @@ def _action_progress(action_ids: set[int], earliest: datetime, until: datetime) 
     gains = confirmed_in_window(sorted(action_ids), earliest, until)
     return {
         action.pk: {
-            "title": action.title,
+            "title": texts_of(action, "title"),
             "url": absolute_url(action.get_absolute_url()),
             "count": counts.get(action.pk, 0),
             "goal": action.goal,
@@ -140,9 +148,9 @@ def _milestones(action_ids: list[int], earliest: datetime, until: datetime) -> d
     ).order_by("reached_at", "pk"):
         milestones.setdefault(threshold.action_id, []).append(
             {
-                "name": threshold.name,
+                "name": texts_of(threshold, "name"),
                 "count": threshold.count,
-                "consequence": threshold.consequence,
+                "consequence": texts_of(threshold, "consequence"),
                 "at": threshold.reached_at,
             }
         )
@@ -158,7 +166,7 @@ def _responses(action_ids: list[int], earliest: datetime, until: datetime) -> di
         action_id__in=action_ids, published=True, created_at__gte=earliest, created_at__lt=until
     ).order_by("created_at", "pk"):
         responses.setdefault(response.action_id, []).append(
-            {"responder": response.responder, "title": response.title, "at": response.created_at}
+            {"responder": response.responder, "title": texts_of(response, "title"), "at": response.created_at}
         )
     return responses
 

@@ -153,6 +153,12 @@ class Action(models.Model):
         blank=True,
         help_text=_("Letters only: plain text the supporter starts from and may edit before sending."),
     )
+    share_text = models.CharField(
+        _("sharing text"),
+        max_length=200,
+        blank=True,
+        help_text=_("What a share says before the link. Leave empty to use the title."),
+    )
     points = models.PositiveSmallIntegerField(
         _("points"), default=10, help_text=_("What taking this action is worth to a supporter.")
     )

@@ -23,7 +23,7 @@ def action_share_url(action: Action) -> str:
 
 def share_links(action: Action) -> list[dict]:
     url = action_share_url(action)
-    text = action.title
+    text = action.share_text or action.title
     mail = urlencode({"subject": text, "body": f"{text}\n{url}"}, quote_via=quote)
     links = [{"network": "email", "label": _("email"), "href": f"mailto:?{mail}"}]
     for network, label, base, query in _NETWORKS:

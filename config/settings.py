@@ -72,6 +72,8 @@ ORGANISATION_POSTAL_ADDRESS = env.str(
 )
 
 INSTALLED_APPS = [
+    # Before the admin, which it patches for translated fields (campaigns/translation.py).
+    "modeltranslation",
     "core.apps.RallyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    # After the supporter's preference: an API client's ?lang=fr wins (api/languages.py).
+    "api.languages.ApiLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -318,10 +322,19 @@ ADMIN_REQUIRES_MFA = env.bool("ADMIN_REQUIRES_MFA", default=not DEBUG)
 # Internationalisation: public URLs carry no language prefix (see accounts.middleware).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_allauth: allauth's French reworded for Canada ("courriel"); after locale/, which `make
+# messages` writes.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 LANGUAGE_COOKIE_NAME = "rally_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Translated content (django-modeltranslation): title_en and title_fr beside title; reading
+# `title` gives the active language's text, else the English (docs/architecture.md, "Two languages").
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A text given without a language (Campaign(title=...)) also becomes the English where the field
+# is required, whatever language is active: the English that French falls back to is never empty.
+MODELTRANSLATION_AUTO_POPULATE = "required"
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True

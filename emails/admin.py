@@ -2,6 +2,7 @@
 superusers and the "Supporter data" group see them, whatever other permissions say."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -13,18 +14,23 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
+from core.bilingual_admin import BilingualAdmin, BilingualModelForm
 from core.confirm import SAMPLE_SIZE, confirmation_response, mass_confirm_form
 
 from .mailings import (
+    LANGUAGES,
     MailingError,
+    audience_languages,
     audience_sample,
     audience_size,
+    is_written,
     mailing_cancel,
     mailing_content,
     mailing_schedule,
     mailing_send_now,
     mailing_send_test,
     mailing_stats,
+    sent_language,
     unknown_placeholders,
 )
 from .models import Mailing, OutboxEmail, Suppression
@@ -129,17 +135,27 @@ class SuppressionAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
-class MailingForm(forms.ModelForm):
+class MailingForm(BilingualModelForm):
     class Meta:
         model = Mailing
         fields = [
-            "subject", "from_name", "body", "audience", "actions", "review",
+            "subject", "from_name", "body", "english_where_missing", "audience", "actions", "review",
             "country", "region", "language", "scheduled_at",
         ]  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
-        for field in ("subject", "body"):
+        texts = [f"{field}_{language}" for field in ("subject", "body") for language in LANGUAGES]
+        bodies = [field for field in texts if field.startswith("body_") and field in self.fields]
+        if bodies and not any((cleaned.get(field) or "").strip() for field in bodies):
+            self.add_error(bodies[0], _("Write the body in at least one language."))
+        for language in LANGUAGES:
+            subject, body = f"subject_{language}", f"body_{language}"
+            if subject in self.fields and bool((cleaned.get(subject) or "").strip()) != bool(
+                (cleaned.get(body) or "").strip()
+            ):
+                self.add_error(subject, _("Write both the subject and the body in this language, or neither."))
+        for field in texts:
             unknown = unknown_placeholders(cleaned.get(field) or "")
             if unknown:
                 self.add_error(
@@ -161,7 +177,7 @@ class MailingForm(forms.ModelForm):
 
 
 @admin.register(Mailing)
-class MailingAdmin(admin.ModelAdmin):
+class MailingAdmin(BilingualAdmin):
     """Campaign managers compose, preview, test, schedule and send; the buttons below the form act
     after the form is saved (saving alone sends nothing)."""
 
@@ -174,7 +190,7 @@ class MailingAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
-            return [*MailingForm.Meta.fields, "status", "sent_at", "recipients"]
+            return self.replace_orig_field([*MailingForm.Meta.fields, "status", "sent_at", "recipients"])
         return ["status", "sent_at", "recipients"]
 
     def save_model(self, request, obj, form, change):
@@ -248,17 +264,34 @@ class MailingAdmin(admin.ModelAdmin):
         here = HttpResponseRedirect(request.path if "/add/" not in request.path else f"../{obj.pk}/change/")
         try:
             if pressed == "_preview":
-                content = mailing_content(obj, first_name=request.user.first_name, action_link="https://example.org/")
+                counts = audience_languages(obj)
+                names = dict(settings.LANGUAGES)
+                versions = [
+                    {
+                        "language": language,
+                        "name": names[language],
+                        "recipients": counts[language],
+                        "written": is_written(obj, language),
+                        "sent_language": sent_language(obj, language),
+                        "content": mailing_content(
+                            obj,
+                            first_name=request.user.first_name,
+                            action_link="https://example.org/",
+                            language=language,
+                        ),
+                    }
+                    for language in LANGUAGES
+                ]
                 return TemplateResponse(
                     request,
                     "admin/emails/mailing/preview.html",
                     {
                         **self.admin_site.each_context(request),
-                        "title": _("Preview: %(subject)s") % {"subject": content.subject},
+                        "title": _("Preview: %(subject)s") % {"subject": obj.subject},
                         "opts": self.opts,
                         "original": obj,
-                        "content": content,
-                        "audience_size": audience_size(obj),
+                        "versions": versions,
+                        "audience_size": sum(counts.values()),
                     },
                 )
             if pressed == "_send_test":

@@ -24,6 +24,7 @@ from accounts.models import User
 from core.audit import audit
 from core.locks import exclusive
 from core.sites import absolute_url
+from core.translated import LANGUAGE_CODES, supported_language
 
 from . import registry
 from .models import Category, Mailing, OutboxEmail, Suppression
@@ -93,13 +94,38 @@ class Content:
     text: str
 
 
-def mailing_content(mailing: Mailing, *, first_name: str, action_link: str) -> Content:
-    html = render_html(mailing.body)
-    text = render_text(html)
+LANGUAGES = LANGUAGE_CODES
+
+
+def is_written(mailing: Mailing, language: str) -> bool:
+    """Whether the mailing has a subject and a body in `language`."""
+    return all((getattr(mailing, f"{field}_{language}") or "").strip() for field in ("subject", "body"))
+
+
+def sent_language(mailing: Mailing, language: str) -> str | None:
+    """The language of the text a recipient reading `language` gets: theirs when written, else the
+    English when staff chose to send it, else None (they cannot be sent the mailing)."""
+    if is_written(mailing, language):
+        return language
+    english = settings.LANGUAGE_CODE
+    if mailing.english_where_missing and is_written(mailing, english):
+        return english
+    return None
+
+
+def _template(mailing: Mailing, language: str) -> tuple[str, str, str]:
+    """(subject, html, text) in `language`, the placeholders still as sentinels."""
+    html = render_html(getattr(mailing, f"body_{language}") or "")
+    return _with_sentinels(getattr(mailing, f"subject_{language}") or ""), html, render_text(html)
+
+
+def mailing_content(mailing: Mailing, *, first_name: str, action_link: str, language: str = "") -> Content:
+    """The mailing as a recipient reading `language` gets it (the English where theirs is not
+    written, as a preview shows what would be missing)."""
+    language = supported_language(language)
+    subject, html, text = _template(mailing, sent_language(mailing, language) or settings.LANGUAGE_CODE)
     return Content(
-        subject=personalise(
-            _with_sentinels(mailing.subject), first_name=first_name, action_link=action_link, html=False
-        ),
+        subject=personalise(subject, first_name=first_name, action_link=action_link, html=False),
         html=personalise(html, first_name=first_name, action_link=action_link, html=True),
         text=personalise(text, first_name=first_name, action_link=action_link, html=False),
     )
@@ -125,6 +151,44 @@ def mailing_audience(mailing: Mailing) -> QuerySet:
 
 def audience_size(mailing: Mailing) -> int:
     return mailing_audience(mailing).count()
+
+
+def audience_languages(mailing: Mailing, *, batch_size: int = 2000) -> dict[str, int]:
+    """How many members read each language (every language listed, zero included), read in
+    batches by primary key as the send does."""
+    audience = _audience(mailing)
+    counts = dict.fromkeys(LANGUAGES, 0)
+    members = audience.members(mailing).order_by("pk")
+    last_pk = None
+    while True:
+        batch = list((members.filter(pk__gt=last_pk) if last_pk is not None else members)[:batch_size])
+        if not batch:
+            return counts
+        last_pk = batch[-1].pk
+        for member in batch:
+            counts[supported_language(audience.recipient(member).language)] += 1
+
+
+def languages_missing(mailing: Mailing) -> list[str]:
+    """The languages with recipients that the mailing cannot be sent in (see sent_language)."""
+    return [
+        language
+        for language, count in audience_languages(mailing).items()
+        if count and sent_language(mailing, language) is None
+    ]
+
+
+def _refuse_if_missing(mailing: Mailing) -> None:
+    missing = languages_missing(mailing)
+    if missing:
+        names = dict(settings.LANGUAGES)
+        raise MailingError(
+            _(
+                "Some recipients read %(languages)s, and the mailing has no subject or body in it: write it, "
+                "or tick “send the English where a language has no text”."
+            )
+            % {"languages": ", ".join(str(names[language]) for language in missing)}
+        )
 
 
 def campaign_update_subscribers(mailing: Mailing) -> QuerySet:
@@ -169,8 +233,10 @@ class MailingError(Exception):
 
 
 def mailing_send_test(*, mailing: Mailing, to) -> OutboxEmail | None:
-    """One copy to the staff member themself, with their own name in the placeholders."""
-    content = mailing_content(mailing, first_name=to.first_name, action_link=_default_action_link(mailing))
+    """One copy to the staff member themself, in their language, with their own name in the placeholders."""
+    content = mailing_content(
+        mailing, first_name=to.first_name, action_link=_default_action_link(mailing), language=to.language
+    )
     return email_enqueue(
         key=f"mailing-test:{mailing.pk}:{secrets.token_hex(8)}",
         to=to.email,
@@ -190,6 +256,7 @@ def mailing_schedule(*, mailing_id: int, at, user=None) -> Mailing:
             raise MailingError(_("Choose a time in the future to schedule the mailing."))
         if mailing.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
             raise MailingError(_("This mailing was already sent or cancelled."))
+        _refuse_if_missing(mailing)
         mailing.status = Mailing.Status.SCHEDULED
         mailing.scheduled_at = at
         mailing.save(update_fields=["status", "scheduled_at"])
@@ -231,6 +298,7 @@ def mailing_send_now(*, mailing_id: int, user=None) -> Mailing:
         mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
         if mailing.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
             raise MailingError(_("This mailing is already sending, sent or cancelled."))
+        _refuse_if_missing(mailing)
         mailing.status = Mailing.Status.SENDING
         mailing.save(update_fields=["status"])
         audit(user=user, kind="mailing_send", rows=audience_size(mailing), detail=f"#{mailing.pk} {mailing.subject}")
@@ -253,11 +321,18 @@ def mailing_deliver(*, mailing_id: int) -> int:
             return 0
         audience = _audience(mailing)
         default_link = _default_action_link(mailing)
-        html = render_html(mailing.body)
-        text = render_text(html)
-        subject = _with_sentinels(mailing.subject)
+        # Rendered once per language, not per recipient.
+        templates = {language: _template(mailing, language) for language in LANGUAGES if is_written(mailing, language)}
+
+        # Sending was refused while a language with readers was missing (_refuse_if_missing); a
+        # member who joined since gets a written language rather than nothing.
+        fallback = templates.get(settings.LANGUAGE_CODE) or next(iter(templates.values()), None)
 
         def build(member):
+            language = sent_language(mailing, supported_language(audience.recipient(member).language))
+            if language not in templates and fallback is None:
+                return None  # nothing written in any language: nothing to send
+            subject, html, text = templates.get(language, fallback)
             first_name, link = audience.name_and_link(member, default_link)
             return {
                 "subject": personalise(subject, first_name=first_name, action_link=link, html=False),

@@ -160,6 +160,11 @@ class Mailing(models.Model):
     body = models.TextField(
         _("body"), help_text=_("Markdown. Placeholders: {first_name}, {action_link}. Scripts and styles are removed.")
     )
+    english_where_missing = models.BooleanField(
+        _("send the English where a language has no text"),
+        default=False,
+        help_text=_("Otherwise sending is refused while recipients read a language whose subject or body is empty."),
+    )
     audience = models.CharField(_("audience"), max_length=32, choices=Audience.choices)
     actions = models.ManyToManyField("campaigns.Action", blank=True, related_name="mailings", verbose_name=_("actions"))
     review = models.ForeignKey(

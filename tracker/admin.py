@@ -20,6 +20,16 @@ from django.utils.translation import ngettext
 from accounts.permissions import may_see_supporter_data
 from campaigns import invalidation
 from core.admin import ChangesPublicPagesMixin, ReadOnlyAdminMixin
+from core.bilingual_admin import (
+    PUBLISH_WITHOUT_FRENCH,
+    BilingualAdmin,
+    BilingualModelForm,
+    BilingualStackedInline,
+    BilingualTabularInline,
+    FrenchMissingFilter,
+    confirm_publish_without_french,
+    lacking_french,
+)
 
 from . import services
 from .models import (
@@ -110,12 +120,18 @@ def _preview_link(url: str):
 # Reviews and factors
 
 
-class FactorForm(forms.ModelForm):
+class FactorForm(BilingualModelForm):
     reason = forms.CharField(
         label=_("Why (when the assessment or summary changes)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown publicly in the factor's history, with your name and the date."),
+    )
+    reason_fr = forms.CharField(
+        label=_("Why, in French"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: French readers see the English until it is written."),
     )
 
     class Meta:
@@ -123,10 +139,11 @@ class FactorForm(forms.ModelForm):
         fields = ["paragraph", "title", "statutory_text", "position", "assessment", "summary"]
 
     def assessment_changing(self) -> bool:
+        summaries = {"summary_en", "summary_fr"}
         if self.instance.pk:
-            return bool({"assessment", "summary"} & set(self.changed_data))
-        return (self.cleaned_data.get("assessment") or Assessment.NOT_ASSESSED) != Assessment.NOT_ASSESSED or bool(
-            (self.cleaned_data.get("summary") or "").strip()
+            return bool({"assessment", *summaries} & set(self.changed_data))
+        return (self.cleaned_data.get("assessment") or Assessment.NOT_ASSESSED) != Assessment.NOT_ASSESSED or any(
+            (self.cleaned_data.get(field) or "").strip() for field in summaries
         )
 
     def clean(self):
@@ -141,22 +158,30 @@ def _hold_assessment(form: FactorForm):
     factor_assess then sets and records."""
     if not form.assessment_changing():
         return None
-    wanted = (form.cleaned_data["assessment"], form.cleaned_data.get("summary") or "", form.cleaned_data["reason"])
-    if form.instance.pk:
-        stored = Factor.objects.only("assessment", "summary").get(pk=form.instance.pk)
-        form.instance.assessment, form.instance.summary = stored.assessment, stored.summary
-    else:
-        form.instance.assessment, form.instance.summary = Assessment.NOT_ASSESSED, ""
+    data = form.cleaned_data
+    wanted = {
+        "assessment": data["assessment"],
+        "summary": data.get("summary_en") or "",
+        "summary_fr": data.get("summary_fr") or "",
+        "reason": data["reason"],
+        "reason_fr": data.get("reason_fr") or "",
+    }
+    stored = (
+        Factor.objects.only("assessment", "summary_en", "summary_fr").get(pk=form.instance.pk)
+        if form.instance.pk
+        else Factor(assessment=Assessment.NOT_ASSESSED, summary_en="", summary_fr="")
+    )
+    form.instance.assessment = stored.assessment
+    form.instance.summary_en, form.instance.summary_fr = stored.summary_en, stored.summary_fr
     return wanted
 
 
 def _apply_assessment(factor: Factor, wanted, user) -> None:
     if wanted is not None:
-        assessment, summary, reason = wanted
-        services.factor_assess(factor=factor, assessment=assessment, summary=summary, reason=reason, user=user)
+        services.factor_assess(factor=factor, user=user, **wanted)
 
 
-class FactorInline(admin.StackedInline):
+class FactorInline(BilingualStackedInline):
     model = Factor
     form = FactorForm
     extra = 0
@@ -164,7 +189,7 @@ class FactorInline(admin.StackedInline):
     readonly_fields = ["assessed_at"]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(BilingualTabularInline):
     model = ReviewStatusChange
     extra = 0
     can_delete = False
@@ -183,12 +208,18 @@ class StatusChangeInline(admin.TabularInline):
         return obj.changed_by_name
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(BilingualModelForm):
     status_reason = forms.CharField(
         label=_("Why (when the status changes)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown publicly in the status history."),
+    )
+    status_reason_fr = forms.CharField(
+        label=_("Why, in French"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: French readers see the English until it is written."),
     )
     status_effective_on = forms.DateField(
         label=_("Status since"),
@@ -222,10 +253,10 @@ class ReviewForm(forms.ModelForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
+class ReviewAdmin(ShownOnHomePageMixin, BilingualAdmin):
     form = ReviewForm
     list_display = ["title", "country_name", "status", "status_changed_on", "published_at", "follower_count"]
-    list_filter = ["status"]
+    list_filter = ["status", FrenchMissingFilter]
     search_fields = ["title", "country_name", "agreement"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["status_changed_on", "published_at", "preview"]
@@ -234,7 +265,10 @@ class ReviewAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "country_name", "country_code", "position", "preview"]}),
         (_("The agreement"), {"fields": ["agreement", "agreement_in_force_on", "legal_basis", "legal_basis_url"]}),
-        (_("Status"), {"fields": ["status", "status_reason", "status_effective_on", "status_changed_on"]}),
+        (
+            _("Status"),
+            {"fields": ["status", ("status_reason", "status_reason_fr"), "status_effective_on", "status_changed_on"]},
+        ),
         (_("Summary"), {"fields": ["summary", "published_at"]}),
     ]
 
@@ -256,20 +290,21 @@ class ReviewAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
         return _preview_link(reverse("tracker:review-preview", args=[obj.slug]))
 
     def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("status_reason", "")
+        reasons = {
+            "reason": form.cleaned_data.get("status_reason", ""),
+            "reason_fr": form.cleaned_data.get("status_reason_fr", ""),
+        }
         effective_on = form.cleaned_data.get("status_effective_on") or timezone.localdate()
         if not change:
             obj.status_changed_on = effective_on
             super().save_model(request, obj, form, change)
-            services.review_status_history_start(
-                review=obj, reason=reason, effective_on=effective_on, user=request.user
-            )
+            services.review_status_history_start(review=obj, effective_on=effective_on, user=request.user, **reasons)
         elif "status" in form.changed_data:
             wanted = obj.status
             obj.status = form.initial["status"]
             super().save_model(request, obj, form, change)
             services.review_status_change(
-                review=obj, status=wanted, reason=reason, effective_on=effective_on, user=request.user
+                review=obj, status=wanted, effective_on=effective_on, user=request.user, **reasons
             )
         else:
             super().save_model(request, obj, form, change)
@@ -293,7 +328,7 @@ class ReviewAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
         self.message_user(request, _("The selected reviews are public."), messages.SUCCESS)
 
 
-class AssessmentHistoryInline(admin.TabularInline):
+class AssessmentHistoryInline(BilingualTabularInline):
     model = FactorAssessment
     extra = 0
     can_delete = False
@@ -313,16 +348,16 @@ class AssessmentHistoryInline(admin.TabularInline):
 
 
 @admin.register(Factor)
-class FactorAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
+class FactorAdmin(ShownOnHomePageMixin, BilingualAdmin):
     form = FactorForm
     list_display = ["__str__", "review", "assessment", "assessed_at"]
-    list_filter = ["review", "assessment"]
+    list_filter = ["review", "assessment", FrenchMissingFilter]
     search_fields = ["title", "summary"]
     readonly_fields = ["assessed_at"]
     inlines = [AssessmentHistoryInline]
 
     def get_fields(self, request, obj=None):
-        return ["review", *FactorForm.Meta.fields, "reason", "assessed_at"]
+        return ["review", *FactorForm.Meta.fields, ("reason", "reason_fr"), "assessed_at"]
 
     def save_model(self, request, obj, form, change):
         wanted = _hold_assessment(form)
@@ -333,7 +368,7 @@ class FactorAdmin(ShownOnHomePageMixin, admin.ModelAdmin):
 # Developments
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(BilingualTabularInline):
     model = Correction
     extra = 1
     can_delete = False
@@ -350,7 +385,7 @@ class CorrectionInline(admin.TabularInline):
         return editor_display_name(obj.created_by) if obj.pk else ""
 
 
-class DevelopmentForm(forms.ModelForm):
+class DevelopmentForm(BilingualModelForm):
     class Meta:
         model = Development
         fields = ["review", "kind", "title", "slug", "occurred_on", "summary", "factors"]
@@ -362,10 +397,10 @@ class DevelopmentForm(forms.ModelForm):
 
 
 @admin.register(Development)
-class DevelopmentAdmin(ShownOnHomePageMixin, FactorChoicesMixin, admin.ModelAdmin):
+class DevelopmentAdmin(ShownOnHomePageMixin, FactorChoicesMixin, BilingualAdmin):
     form = DevelopmentForm
     list_display = ["title", "review", "kind", "occurred_on", "state", "published_at", "notified_at"]
-    list_filter = ["review", "state", "kind"]
+    list_filter = ["review", "state", "kind", FrenchMissingFilter]
     search_fields = ["title", "summary"]
     date_hierarchy = "occurred_on"
     prepopulated_fields = {"slug": ["title"]}
@@ -382,7 +417,7 @@ class DevelopmentAdmin(ShownOnHomePageMixin, FactorChoicesMixin, admin.ModelAdmi
         if obj is not None and obj.is_published:
             # Published text is history: corrections say what changed, and when.
             fields = [*self.PUBLISHED_READONLY, *fields]
-        return fields
+        return self.replace_orig_field(fields)
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None and obj.is_published else self.prepopulated_fields
@@ -420,12 +455,20 @@ class DevelopmentAdmin(ShownOnHomePageMixin, FactorChoicesMixin, admin.ModelAdmi
         if formset.model is not Correction:
             return super().save_formset(request, form, formset, change)
         for correction in formset.save(commit=False):
-            services.development_correct(development=form.instance, text=correction.text, user=request.user)
+            services.development_correct(
+                development=form.instance, text=correction.text_en, text_fr=correction.text_fr, user=request.user
+            )
 
     @admin.action(description=_("Publish the selected developments"), permissions=["change"])
     def publish_developments(self, request, queryset):
+        drafts = list(queryset.filter(state=Development.State.DRAFT).select_related("review"))
+        lacking = lacking_french(drafts)
+        if lacking and not request.POST.get(PUBLISH_WITHOUT_FRENCH):
+            return confirm_publish_without_french(
+                request, self, lacking=lacking, form_fields=dict(request.POST.lists()), back_url=request.get_full_path()
+            )
         published = 0
-        for development in queryset.filter(state=Development.State.DRAFT).select_related("review"):
+        for development in drafts:
             try:
                 services.development_publish(development=development, user=request.user)
             except ValidationError as error:
@@ -448,7 +491,7 @@ class DevelopmentAdmin(ShownOnHomePageMixin, FactorChoicesMixin, admin.ModelAdmi
 # Figures, statements, sources
 
 
-class FigureForm(forms.ModelForm):
+class FigureForm(BilingualModelForm):
     class Meta:
         model = Figure
         fields = [
@@ -478,15 +521,15 @@ class FigureForm(forms.ModelForm):
 
 
 @admin.register(Figure)
-class FigureAdmin(FactorChoicesMixin, admin.ModelAdmin):
+class FigureAdmin(FactorChoicesMixin, BilingualAdmin):
     form = FigureForm
     list_display = ["label", "review", "qualifier", "value", "unit", "jurisdiction", "period_start", "period_end"]
-    list_filter = ["review", "series", "jurisdiction"]
+    list_filter = ["review", "series", "jurisdiction", FrenchMissingFilter]
     search_fields = ["label", "series", "jurisdiction"]
     inlines = [FigureSourcesInline]
 
 
-class StatementForm(forms.ModelForm):
+class StatementForm(BilingualModelForm):
     class Meta:
         model = Statement
         fields = [
@@ -496,6 +539,8 @@ class StatementForm(forms.ModelForm):
             "speaker_party",
             "said_on",
             "quote",
+            "quote_language",
+            "quote_translation",
             "context",
             "stance",
             "factors",
@@ -509,10 +554,10 @@ class StatementForm(forms.ModelForm):
 
 
 @admin.register(Statement)
-class StatementAdmin(FactorChoicesMixin, admin.ModelAdmin):
+class StatementAdmin(FactorChoicesMixin, BilingualAdmin):
     form = StatementForm
     list_display = ["speaker_name", "speaker_party", "said_on", "stance", "review"]
-    list_filter = ["review", "stance", "speaker_party"]
+    list_filter = ["review", "stance", "speaker_party", FrenchMissingFilter]
     search_fields = ["speaker_name", "quote"]
     inlines = [StatementSourcesInline]
 

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 
 from campaigns.demo import PETITION_SLUG
 from campaigns.models import Action
+from core.translated import add_missing_translation
 
 from .models import Assessment, Development, Factor, Follow, Review, Source, Statement
 from .services import (
@@ -415,6 +416,7 @@ def seed(*, create_users: bool, stdout) -> None:
     # review's related action, shown with its form on the review's page.
 
     review.related_actions.add(*Action.objects.filter(slug=PETITION_SLUG))
+    _add_french(review)
     # The 2018 news is history, not news: close its batches before anyone follows.
     notification_batches_send_due()
     if create_users:
@@ -422,3 +424,202 @@ def seed(*, create_users: bool, stdout) -> None:
         if supporter is not None and not Follow.objects.filter(review=review, user=supporter).exists():
             follow_create(review=review, user=supporter, source="seed_demo")
     stdout.write(f"Tracker demo ready: {review.get_absolute_url()}")
+
+
+# The same content in Canadian French, keyed by what finds each piece above; the quotes stay in
+# English, the language they were said in, with a translation beside them.
+REVIEW_FR = {
+    "title": "Les États-Unis sont-ils toujours un tiers pays sûr?",
+    "country_name": "États-Unis",
+    "agreement": "Entente sur les tiers pays sûrs entre le Canada et les États-Unis",
+    "legal_basis": "Loi sur l'immigration et la protection des réfugiés, par. 102(3)",
+    "summary": (
+        "Aux termes de l'Entente sur les tiers pays sûrs, les personnes qui se présentent à la frontière "
+        "terrestre entre le Canada et les États-Unis doivent en général demander l'asile dans le premier des "
+        "deux pays où elles sont arrivées. La Loi sur l'immigration et la protection des réfugiés exige un "
+        "**examen continu** de chaque pays désigné au regard de quatre facteurs.\n\n"
+        "En juin 2018, après que la politique américaine de « tolérance zéro » a séparé des milliers d'enfants "
+        "migrants de leurs parents, le gouvernement a dit qu'il surveillerait si les États-Unis respectent "
+        "toujours leurs obligations, tandis que des critiques demandaient la suspension de l'Entente."
+    ),
+}
+
+STATUS_REASONS_FR = {
+    Review.Status.DESIGNATED: "L'Entente est entrée en vigueur et les États-Unis ont été désignés tiers pays sûr.",
+    Review.Status.UNDER_REVIEW: (
+        "Le ministre de l'Immigration a dit que le Canada surveillera l'effet de la politique frontalière "
+        "américaine sur le système d'asile des États-Unis, et si ceux-ci respectent toujours leurs obligations "
+        "aux termes de l'Entente."
+    ),
+    Review.Status.SUSPENSION_CALLED_FOR: (
+        "Les députés néo-démocrates Jenny Kwan et Guy Caron ont demandé à la Chambre des communes que l'Entente "
+        "soit suspendue."
+    ),
+}
+
+FACTORS_FR = {
+    "a": {
+        "title": "Partie à la Convention sur les réfugiés et à la Convention contre la torture",
+        "statutory_text": "Le fait que le pays est partie à la Convention sur les réfugiés et à la Convention "
+        "contre la torture.",
+        "summary": "Les États-Unis sont liés par les articles essentiels de la Convention sur les réfugiés par le "
+        "Protocole de 1967, et sont partie à la Convention contre la torture. Rien de ce qui a été rapporté en "
+        "juin 2018 n'y change quoi que ce soit.",
+        "reason": "Première évaluation à l'ouverture du suivi : les engagements du pays envers ces traités sont "
+        "inchangés.",
+    },
+    "b": {
+        "title": "Politiques et usages en matière de demandes d'asile et d'obligations découlant de la Convention "
+        "contre la torture",
+        "statutory_text": "Ses politiques et usages en ce qui touche la revendication du statut de réfugié au sens "
+        "de la Convention sur les réfugiés et les obligations découlant de la Convention contre la torture.",
+        "summary": "Sous la politique de « tolérance zéro », les adultes qui franchissent irrégulièrement la "
+        "frontière sud sont poursuivis en justice et leurs enfants sont détenus loin d'eux : près de "
+        "2 000 enfants ont été séparés en six semaines au printemps 2018. Au Parlement, des critiques "
+        "soulignent aussi une protection réduite pour les personnes qui fuient la violence conjugale ou la "
+        "violence des gangs. Le ministre a dit que le Canada surveillera l'effet sur le système d'asile "
+        "américain.",
+        "reason": "Les séparations de familles à la frontière entre les États-Unis et le Mexique, rapportées en "
+        "juin 2018, touchent directement le traitement des demandeurs d'asile.",
+    },
+    "c": {
+        "title": "Bilan en matière de droits de la personne",
+        "statutory_text": "Ses antécédents en matière de respect des droits de la personne.",
+        "summary": "Le Haut-Commissariat des Nations Unies aux droits de l'homme a demandé aux États-Unis de "
+        "cesser de séparer les familles migrantes, qualifiant cette pratique de violation des droits de "
+        "l'enfant.",
+        "reason": "L'appel de l'ONU aux États-Unis en juin 2018.",
+    },
+    "d": {
+        "title": "Partie à une entente de partage des responsabilités avec le Canada",
+        "statutory_text": "Le fait que le pays est partie à un accord avec le gouvernement du Canada visant le "
+        "partage de la responsabilité de l'examen des demandes d'asile.",
+        "summary": "L'Entente sur les tiers pays sûrs est en vigueur entre le Canada et les États-Unis depuis le "
+        "29 décembre 2004.",
+        "reason": "Première évaluation à l'ouverture du suivi : l'Entente est en vigueur.",
+    },
+}
+
+# Keyed by the English title.
+DEVELOPMENTS_FR = {
+    DEVELOPMENTS[0]["title"]: {
+        "title": "Le bureau des droits de la personne de l'ONU demande aux États-Unis de cesser de séparer les "
+        "familles migrantes",
+        "summary": "Le Haut-Commissariat des Nations Unies aux droits de l'homme a demandé aux États-Unis de mettre "
+        "fin à la séparation des enfants migrants de leurs parents à leur frontière sud, qu'il a décrite comme "
+        "une violation continue des droits de la personne. Le 18 juin, le haut-commissaire des Nations Unies "
+        "aux droits de l'homme a qualifié cette politique d'« inadmissible », un mot que la porte-parole "
+        "néo-démocrate Jenny Kwan a repris à la Chambre des communes.",
+    },
+    DEVELOPMENTS[1]["title"]: {
+        "title": "Près de 2 000 enfants séparés de leurs parents à la frontière entre les États-Unis et le Mexique "
+        "en six semaines",
+        "summary": "Selon les chiffres du département de la Sécurité intérieure rapportés par l'Associated Press, "
+        "près de 2 000 enfants migrants ont été séparés de leurs parents entre le 19 avril et le 31 mai 2018, "
+        "en vertu de la politique de « tolérance zéro » qui défère les adultes à la justice pénale et détient "
+        "leurs enfants dans des centres comparés à des prisons.",
+    },
+    DEVELOPMENTS[2]["title"]: {
+        "title": "Le ministre : le Canada surveillera si les États-Unis respectent toujours leurs obligations aux "
+        "termes de l'Entente",
+        "summary": "Le ministre de l'Immigration, Ahmed Hussen, a dit à CBC que le Canada doit voir l'effet de ces "
+        "changements sur le système d'asile américain pour juger si les États-Unis respectent toujours leurs "
+        "obligations internationales et celles de l'Entente sur les tiers pays sûrs. Le gouvernement a "
+        "indiqué que le Canada, les États-Unis et l'agence des Nations Unies pour les réfugiés examinent la "
+        "situation.",
+    },
+    DEVELOPMENTS[3]["title"]: {
+        "title": "Des députés néo-démocrates demandent la suspension de l'Entente",
+        "summary": "Pendant la période des questions, la porte-parole néo-démocrate en matière d'immigration, "
+        "Jenny Kwan, et le leader du NPD au Parlement, Guy Caron, ont demandé si les États-Unis peuvent encore "
+        "être considérés comme sûrs pour les demandeurs d'asile et ont pressé le gouvernement de suspendre "
+        "l'Entente sur les tiers pays sûrs. Mme Kwan a aussi souligné que la politique américaine n'offre "
+        "plus de protection aux personnes exposées à la violence conjugale ou à la violence des gangs.",
+    },
+    DEVELOPMENTS[4]["title"]: {
+        "title": "Le premier ministre répond pendant la période des questions sans condamner la politique américaine",
+        "summary": "En réponse au NPD, le premier ministre Justin Trudeau a dit qu'il défendrait les valeurs et les "
+        "intérêts des Canadiens tout en maintenant une relation constructive avec les États-Unis, que le Canada "
+        "continuera de défendre les droits de la personne partout dans le monde et que le gouvernement ne "
+        "ferait pas de « politique » avec cette question. Il n'a pas condamné les séparations ni annoncé de "
+        "changement à l'Entente.",
+    },
+    DEVELOPMENTS[5]["title"]: {
+        "title": "155 mineurs détenus au Canada au cours des neuf derniers mois de 2017",
+        "summary": "Le Canada tente de tenir les enfants à l'écart de la détention liée à l'immigration, mais cela "
+        "arrive : du 1er avril au 31 décembre 2017, 150 mineurs ont été détenus avec un parent ou un tuteur et "
+        "5 sans, selon l'Agence des services frontaliers du Canada. La comparaison montre à quel point les "
+        "pratiques des deux pays diffèrent.",
+    },
+}
+
+# Keyed by the English label.
+FIGURES_FR = {
+    FIGURES[0]["label"]: {
+        "label": "Enfants séparés de leurs parents à la frontière entre les États-Unis et le Mexique",
+        "unit": "enfants",
+        "jurisdiction": "États-Unis",
+    },
+    FIGURES[1]["label"]: {
+        "label": "Mineurs détenus avec un parent ou un tuteur",
+        "unit": "mineurs",
+        "jurisdiction": "Canada",
+    },
+    FIGURES[2]["label"]: {
+        "label": "Mineurs détenus sans parent ni tuteur",
+        "unit": "mineurs",
+        "jurisdiction": "Canada",
+    },
+}
+
+# Keyed by the speaker.
+STATEMENTS_FR = {
+    "Ahmed Hussen": {
+        "speaker_role": "Ministre de l'Immigration, des Réfugiés et de la Citoyenneté",
+        "context": "Entrevue avec CBC",
+        "quote_translation": "Nous devons voir l'effet de ces changements sur le système d'asile intérieur des "
+        "États-Unis pour savoir si ceux-ci continuent de respecter leurs obligations, non seulement envers la "
+        "communauté internationale, mais aussi aux termes de l'Entente sur les tiers pays sûrs.",
+    },
+    "Jenny Kwan": {
+        "speaker_role": "Porte-parole du NPD en matière d'immigration",
+        "context": "Période des questions, Chambre des communes",
+        "quote_translation": "Si le Canada ne prend pas position, nous sommes complices.",
+    },
+    "Justin Trudeau": {
+        "speaker_role": "Premier ministre",
+        "context": "Période des questions, Chambre des communes",
+        "quote_translation": "Ce que nous ne ferons pas, c'est faire de la politique avec cette question.",
+    },
+}
+
+
+def _add_french(review: Review) -> None:
+    """Gives the review and everything in it its French, where none is written yet."""
+    add_missing_translation(review, "fr", **REVIEW_FR)
+    for change in review.status_changes.all():
+        if change.to_status in STATUS_REASONS_FR:
+            add_missing_translation(change, "fr", reason=STATUS_REASONS_FR[change.to_status])
+    for factor in review.factors.all():
+        french = FACTORS_FR.get(factor.paragraph)
+        if french is None:
+            continue
+        add_missing_translation(
+            factor, "fr", title=french["title"], statutory_text=french["statutory_text"], summary=french["summary"]
+        )
+        for record in factor.assessments.all():
+            add_missing_translation(record, "fr", summary=french["summary"], reason=french["reason"])
+    for development in review.developments.all():
+        if development.title_en in DEVELOPMENTS_FR:
+            add_missing_translation(development, "fr", **DEVELOPMENTS_FR[development.title_en])
+    for figure in review.figures.all():
+        if figure.label_en in FIGURES_FR:
+            add_missing_translation(figure, "fr", **FIGURES_FR[figure.label_en])
+    for statement in review.statements.all():
+        french = STATEMENTS_FR.get(statement.speaker_name)
+        if french is None:
+            continue
+        add_missing_translation(statement, "fr", speaker_role=french["speaker_role"], context=french["context"])
+        if not statement.quote_translation:
+            statement.quote_translation = french["quote_translation"]
+            statement.save(update_fields=["quote_translation"])

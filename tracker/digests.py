@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils.translation import override
 
 from core.sites import absolute_url
+from core.translated import supported_language
 
 from .models import Follow
 from .selectors import digest_developments
@@ -20,6 +22,11 @@ class TrackerDigestPart:
     def sections(self, *, user, since: datetime, until: datetime) -> dict[str, list]:
         if user.pk not in self.following:
             return {"developments": []}
+        with override(supported_language(user.language)):
+            return self._developments(user=user, since=since, until=until)
+
+    @staticmethod
+    def _developments(*, user, since: datetime, until: datetime) -> dict[str, list]:
         return {
             "developments": [
                 {

@@ -402,6 +402,18 @@ class Statement(models.Model):
     speaker_party = models.CharField(_("party"), max_length=100, blank=True)
     said_on = models.DateField(_("date"))
     quote = models.TextField(_("quote"), validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)])
+    quote_language = models.CharField(
+        _("language of the quote"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("A quote stays in the language it was said in."),
+    )
+    quote_translation = models.TextField(
+        _("translation of the quote"),
+        blank=True,
+        help_text=_("Optional: the quote in the other language, shown beside it and marked as a translation."),
+    )
     context = models.CharField(_("where it was said"), max_length=300, blank=True)
     stance = models.CharField(_("stance"), max_length=32, choices=Stance.choices, default=Stance.NEUTRAL)
     factors = models.ManyToManyField(Factor, blank=True, related_name="statements", verbose_name=_("factors"))

@@ -153,18 +153,18 @@ def _sender(signature: Signature, letter: Letter) -> dict:
 
 
 def _letter_context(signature: Signature, letter: Letter, target: Target) -> dict:
+    """The letter as the target receives it, in the target's language (its subject included)."""
     action = signature.action
     with override(target.language):
-        sender = _sender(signature, letter)
-    return {
-        "subject": action.letter_subject,
-        "message": letter.message,
-        "target_name": target.name,
-        "target_title": target.title,
-        "action_title": action.title,
-        "action_url": f"{settings.SITE_URL}{action.get_absolute_url()}",
-        **sender,
-    }
+        return {
+            "subject": action.letter_subject,
+            "message": letter.message,
+            "target_name": target.name,
+            "target_title": target.title,
+            "action_title": action.title,
+            "action_url": f"{settings.SITE_URL}{action.get_absolute_url()}",
+            **_sender(signature, letter),
+        }
 
 
 def _reserve_slot(target: Target, now: datetime) -> datetime | None:
@@ -223,6 +223,8 @@ def letter_send(*, signature: Signature) -> bool:
         # Locked: single letters to one target take their slots one after the other.
         target = Target.objects.select_for_update().get(pk=target.pk)
     now = timezone.now()
+    with override(signature.language):
+        action_title = signature.action.title  # the supporter's copy names the action in their language
     email_enqueue(
         key=letter_copy_key(signature.pk),
         to=signature.email,
@@ -230,6 +232,7 @@ def letter_send(*, signature: Signature) -> bool:
         template="campaigns/email/letter_copy",
         context={
             **_letter_context(signature, letter, target),
+            "action_title": action_title,
             "first_name": signature.first_name,
             "bundled": bundled,
         },

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.sites import absolute_url
+from core.translated import in_each_language, supported_language
 from emails.models import Category
 from emails.services import Recipient, email_bulk_enqueue
 
@@ -19,18 +20,18 @@ def response_email_signers(*, response: TargetResponse, user=None) -> int:
     response = TargetResponse.objects.select_related("action").get(pk=response.pk)
     action = response.action
     action_url = absolute_url(action.get_absolute_url())
+    texts = in_each_language(lambda: {"action_title": action.title, "title": response.title})
     written = email_bulk_enqueue(
         audience=Signature.objects.filter(action=action, status=Signature.Status.CONFIRMED, opt_in=True),
         key_prefix=f"response:{response.pk}",
         category=Category.CAMPAIGN_UPDATES,
         template="campaigns/email/response",
         build=lambda signature: {
+            **texts[supported_language(signature.language)],
             "first_name": signature.first_name,
-            "action_title": action.title,
             "action_url": action_url,
             "response_id": response.pk,
             "responder": response.responder,
-            "title": response.title,
         },
         recipient=lambda signature: Recipient(email=signature.email, user=signature.user, language=signature.language),
         # Ticking opt_in on this action is the consent.

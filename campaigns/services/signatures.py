@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import override
 from kombu.exceptions import OperationalError
 
 from accounts.geography import canadian_region
@@ -82,11 +83,13 @@ def _claim_email_slot(signature: Signature) -> int | None:
 
 def _email_context(signature: Signature) -> dict:
     action = signature.action
+    with override(signature.language):
+        action_title = action.title  # the signer's language, whatever the request's
     # A letter's text is not in this email: anyone can type any address, and the confirmation
     # must never carry their words to a stranger's inbox. The confirm page shows it instead.
     return {
         "first_name": signature.first_name,
-        "action_title": action.title,
+        "action_title": action_title,
         "action_kind": action.kind,
         "action_url": f"{settings.SITE_URL}{action.get_absolute_url()}",
         "withdraw_url": withdraw_url(signature.pk),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import GROUP_CAMPAIGN_MANAGERS, User
 from core.sites import absolute_url
+from core.translated import in_each_language, supported_language
 from emails.models import Category
 from emails.services import Recipient, email_bulk_enqueue
 
@@ -66,13 +67,13 @@ def thresholds_check(*, action_ids: list[int], now=None) -> list[Threshold]:
     for threshold in reached:
         threshold.reached_at = now
         threshold.save(update_fields=["reached_at"])
-        context = _staff_context(threshold, counts[threshold.action_id])
+        contexts = in_each_language(lambda threshold=threshold: _staff_context(threshold, counts[threshold.action_id]))
         email_bulk_enqueue(
             audience=_managers(),
             key_prefix=f"threshold:{threshold.pk}",
             category=Category.STAFF,
             template="campaigns/email/threshold_reached",
-            build=lambda _user, context=context: context,
+            build=lambda user, contexts=contexts: contexts[supported_language(user.language)],
             # Staff notices need no consent: being a campaign manager is the reason for them.
             consent_checked=True,
         )
@@ -88,18 +89,19 @@ def threshold_notify_signers(*, threshold: Threshold, user=None) -> int:
         raise ThresholdNotReached(threshold.pk)
     action = threshold.action
     action_url = _action_url(action)
+    texts = in_each_language(
+        lambda: {"action_title": action.title, "threshold_name": threshold.name, "consequence": threshold.consequence}
+    )
     written = email_bulk_enqueue(
         audience=Signature.objects.filter(action=action, status=Signature.Status.CONFIRMED, opt_in=True),
         key_prefix=f"milestone:{threshold.pk}",
         category=Category.CAMPAIGN_UPDATES,
         template="campaigns/email/milestone",
         build=lambda signature: {
+            **texts[supported_language(signature.language)],
             "first_name": signature.first_name,
-            "action_title": action.title,
             "action_url": action_url,
-            "threshold_name": threshold.name,
             "threshold_count": threshold.count,
-            "consequence": threshold.consequence,
         },
         recipient=lambda signature: Recipient(email=signature.email, user=signature.user, language=signature.language),
         # Ticking opt_in on this action is the consent.

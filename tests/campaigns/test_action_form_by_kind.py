@@ -12,7 +12,7 @@ from .factories import ActionFactory, CampaignFactory, LetterActionFactory
 
 pytestmark = pytest.mark.django_db
 
-LETTER_FIELDS = ('name="letter_target"', 'name="letter_subject"', 'name="letter_template"')
+LETTER_FIELDS = ('name="letter_target"', 'name="letter_subject_en"', 'name="letter_template_en"')
 GROUPS = ("The text", "The form", "Goal and deadline")
 
 
@@ -40,14 +40,14 @@ def test_the_list_offers_to_add_each_kind(client, manager):
 def test_a_petition_has_no_letter_fields(client, manager):
     html = page(client, f"/admin/campaigns/action/{ActionFactory().pk}/change/")
     assert all(group in html for group in GROUPS)
-    assert 'name="target"' in html
+    assert 'name="target_en"' in html
     assert not any(field in html for field in LETTER_FIELDS)
     assert "The letter" not in html
 
 
 def test_a_pledge_asks_nobody_and_has_no_letter(client, manager):
     html = page(client, "/admin/campaigns/action/add/?kind=pledge")
-    assert 'name="target"' not in html and not any(field in html for field in LETTER_FIELDS)
+    assert 'name="target_en"' not in html and not any(field in html for field in LETTER_FIELDS)
     assert '<option value="pledge" selected>' in html
 
 
@@ -58,7 +58,7 @@ def test_a_letter_has_its_own_group(client, manager):
 
 def test_no_kind_chosen_yet_shows_every_group(client, manager):
     html = page(client, "/admin/campaigns/action/add/")
-    assert "The letter" in html and 'name="target"' in html
+    assert "The letter" in html and 'name="target_en"' in html
 
 
 def test_a_pledge_saves_from_its_shorter_form(client, manager):
@@ -69,10 +69,10 @@ def test_a_pledge_saves_from_its_shorter_form(client, manager):
             "campaign": campaign.pk,
             "kind": "pledge",
             "status": "draft",
-            "title": "I pledge to welcome",
+            "title_en": "I pledge to welcome",
             "slug": "i-pledge",
-            "summary": "A pledge.",
-            "ask": "I pledge to welcome refugees.",
+            "summary_en": "A pledge.",
+            "ask_en": "I pledge to welcome refugees.",
             "ask_country": "required",
             "ask_postal_code": "optional",
             "goal": "",
@@ -91,11 +91,11 @@ def _change(action, **overrides) -> dict:
         "campaign": action.campaign_id,
         "kind": action.kind,
         "status": action.status,
-        "title": action.title,
+        "title_en": action.title,
         "slug": action.slug,
-        "summary": action.summary,
-        "ask": action.ask,
-        "target": action.target,
+        "summary_en": action.summary,
+        "ask_en": action.ask,
+        "target_en": action.target,
         "ask_country": action.ask_country,
         "ask_postal_code": action.ask_postal_code,
         "goal": action.goal or "",

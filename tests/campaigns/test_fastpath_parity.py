@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import translation
 
 from campaigns.fastpath import without_fast_path
 from campaigns.services import action_close
@@ -114,10 +115,13 @@ def walk(language: str, *, fast: bool, capture) -> list[Answer]:
     middleware = settings.MIDDLEWARE if fast else without_fast_path(settings.MIDDLEWARE)
     answers = []
     with override_settings(MIDDLEWARE=middleware), transaction.atomic():
-        # Named, not numbered by the factories' sequences, which go on counting between roads.
-        campaign = CampaignFactory(slug="parity-campaign", title="Parity campaign")
-        action = ActionFactory(campaign=campaign, slug="parity", title="Parity")
-        user = UserFactory(email=SIGNED_IN, first_name="Sam", last_name="Signed")
+        # Named, not numbered by the factories' sequences, which go on counting between roads; made
+        # in English on both roads (the first road's French requests leave French active, and a
+        # text given without a language is written in the active one too).
+        with translation.override(settings.LANGUAGE_CODE):
+            campaign = CampaignFactory(slug="parity-campaign", title="Parity campaign")
+            action = ActionFactory(campaign=campaign, slug="parity", title="Parity")
+            user = UserFactory(email=SIGNED_IN, first_name="Sam", last_name="Signed")
         for number, visit in enumerate(VISITS):
             client = client_for(visit, language, user)
             path = f"/act/{action.slug}/" + (f"?{visit.query}" if visit.query else "")

@@ -74,7 +74,7 @@ def test_an_action_saved_in_the_admin(staff_client, action, walk):
     data = form_data(staff_client.get(url))
     with walk(f"/act/{action.slug}/") as before:
         assert "Suspend the STCA" in before
-        data["title"] = "Suspend the agreement now"
+        data["title_en"] = "Suspend the agreement now"
         assert staff_client.post(url, data).status_code == 302
     page = _anonymous(f"/act/{action.slug}/")
     assert "Suspend the agreement now" in page and "Suspend the STCA" not in page
@@ -86,7 +86,7 @@ def test_a_campaign_published_with_its_button(staff_client, action, walk):
     ActionFactory(campaign=draft, status=Action.Status.DRAFT, slug="drafted", title="A drafted pledge")
     with walk("/") as before:
         assert "A drafted pledge" not in before
-        staff_client.post(reverse("admin:campaigns_campaign_publish", args=[draft.pk]))
+        staff_client.post(reverse("admin:campaigns_campaign_publish", args=[draft.pk]), {"publish_without_french": "1"})
     assert "A drafted pledge" in _anonymous("/") and "A drafted pledge" in _anonymous("/campaigns/")
 
 
@@ -163,7 +163,7 @@ def test_a_tracker_development_published_by_the_admin_action(staff_client, actio
         assert "The Court rules" not in before
         staff_client.post(
             reverse("admin:tracker_development_changelist"),
-            {"action": "publish_developments", "_selected_action": [draft.pk]},
+            {"action": "publish_developments", "_selected_action": [draft.pk], "publish_without_french": "1"},
         )
     assert "The Court rules" in _anonymous("/")
 

@@ -35,9 +35,9 @@ def draft(db):
 def campaign_form(**overrides):
     data = {
         "slug": "safe-haven",
-        "title": "Safe haven",
-        "summary": "Suspend the STCA.",
-        "story": "Why.",
+        "title_en": "Safe haven",
+        "summary_en": "Suspend the STCA.",
+        "story_en": "Why.",
         "status": "draft",
         "featured": "",
         "position": "0",
@@ -70,7 +70,15 @@ def test_a_draft_is_hidden_from_the_public_and_previewed_by_staff(client, draft)
 def test_publishing_makes_the_campaign_and_its_draft_actions_live(client, draft):
     client.force_login(manager())
     assert client.get(f"/admin/campaigns/campaign/{draft.pk}/publish/").status_code == 403  # POST only
-    response = client.post(f"/admin/campaigns/campaign/{draft.pk}/publish/", follow=True)
+    # Neither has French yet: staff are asked first, and nothing is published until they confirm.
+    question = client.post(f"/admin/campaigns/campaign/{draft.pk}/publish/").content.decode()
+    assert "Publish without French?" in question
+    assert "Campaign: Draft campaign" in question and "Action: Draft action" in question
+    draft.refresh_from_db()
+    assert draft.status == Campaign.Status.DRAFT
+    response = client.post(
+        f"/admin/campaigns/campaign/{draft.pk}/publish/", {"publish_without_french": "1"}, follow=True
+    )
     assert "Published" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Campaign.Status.LIVE and draft.published_at is not None
@@ -136,11 +144,11 @@ def test_an_action_ending_before_its_campaign_is_published_gets_a_message(client
                 "actions-TOTAL_FORMS": "1",
                 "actions-0-kind": "petition",
                 "actions-0-status": "draft",
-                "actions-0-title": "Suspend",
+                "actions-0-title_en": "Suspend",
                 "actions-0-slug": "suspend",
-                "actions-0-summary": "x",
-                "actions-0-ask": "x",
-                "actions-0-target": "The Government of Canada",
+                "actions-0-summary_en": "x",
+                "actions-0-ask_en": "x",
+                "actions-0-target_en": "The Government of Canada",
                 "actions-0-points": "10",
                 "actions-0-ask_country": "required",
                 "actions-0-ask_postal_code": "optional",
@@ -191,7 +199,13 @@ def test_a_draft_cannot_be_archived_through_its_status_either(client, draft):
 def test_the_list_actions_publish_close_and_archive(client, draft):
     client.force_login(manager())
     changelist = "/admin/campaigns/campaign/"
-    client.post(changelist, {"action": "publish_campaigns", "_selected_action": [draft.pk]})
+    question = client.post(changelist, {"action": "publish_campaigns", "_selected_action": [draft.pk]})
+    assert "Publish without French?" in question.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Campaign.Status.DRAFT
+    client.post(
+        changelist, {"action": "publish_campaigns", "_selected_action": [draft.pk], "publish_without_french": "1"}
+    )
     draft.refresh_from_db()
     assert draft.status == Campaign.Status.LIVE
     client.post(changelist, {"action": "close_campaigns", "_selected_action": [draft.pk]})
@@ -199,6 +213,16 @@ def test_the_list_actions_publish_close_and_archive(client, draft):
     client.post(changelist, {"action": "archive_campaigns", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Campaign.Status.ARCHIVED
+
+
+def test_a_campaign_written_in_both_languages_is_published_without_a_question(client, draft):
+    Campaign.objects.filter(pk=draft.pk).update(title_fr="Campagne", summary_fr="Résumé", story_fr="Récit")
+    draft.actions.update(title_fr="Action", summary_fr="Résumé", ask_fr="Demande", target_fr="Le gouvernement")
+    client.force_login(manager())
+    response = client.post(f"/admin/campaigns/campaign/{draft.pk}/publish/", follow=True)
+    assert "Published" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Campaign.Status.LIVE
 
 
 def test_a_tracker_editor_cannot_preview_or_publish(client, draft):

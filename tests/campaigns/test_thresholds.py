@@ -120,7 +120,7 @@ def test_a_threshold_at_or_below_the_current_count_is_refused_with_a_message(cli
     client.force_login(staff(GROUP_CAMPAIGN_MANAGERS))
     confirmed(action, 3)
     counts_fold()
-    data = {"action": action.pk, "count": "3", "name": "Too late", "consequence": ""}
+    data = {"action": action.pk, "count": "3", "name_en": "Too late", "consequence_en": ""}
     response = client.post("/admin/campaigns/threshold/add/", data)
     assert response.status_code == 200
     assert "This action already counts 3: a new threshold must be above that." in response.content.decode()
@@ -151,11 +151,11 @@ def test_the_goal_field_refuses_a_goal_below_the_count(client, action):
         "campaign": action.campaign.pk,
         "kind": "petition",
         "status": "live",
-        "title": action.title,
+        "title_en": action.title,
         "slug": action.slug,
-        "summary": action.summary,
-        "ask": action.ask,
-        "target": action.target,
+        "summary_en": action.summary,
+        "ask_en": action.ask,
+        "target_en": action.target,
         "goal": "2",
         "points": "10",
         "ask_country": "required",

@@ -52,9 +52,9 @@ def mailing(**kwargs):
 
 def form(action=None, **overrides):
     data = {
-        "subject": "Big news for {first_name}",
+        "subject_en": "Big news for {first_name}",
         "from_name": "Rally team",
-        "body": "Hello {first_name},\n\nPlease [share]({action_link}).",
+        "body_en": "Hello {first_name},\n\nPlease [share]({action_link}).",
         "audience": "signers",
         "actions": [action.pk] if action else [],
         "review": "",
@@ -112,7 +112,7 @@ def test_a_campaign_manager_saves_without_sending(client):
 
 def test_an_unknown_placeholder_is_refused_with_a_clear_message(client):
     client.force_login(manager())
-    response = client.post(ADD, form(ActionFactory(), body="Dear {last_name}"))
+    response = client.post(ADD, form(ActionFactory(), body_en="Dear {last_name}"))
     assert response.status_code == 200
     assert (
         "Unknown placeholder {last_name}. Rally can fill only {first_name} and {action_link}."
@@ -136,7 +136,7 @@ def test_preview_goes_to_staff_only(client):
     client.force_login(manager())
     action = ActionFactory()
     SignatureFactory(action=action, opt_in=True)
-    response = client.post(ADD, {**form(action, body="Hi {first_name} <script>alert(1)</script>"), "_preview": "1"})
+    response = client.post(ADD, {**form(action, body_en="Hi {first_name} <script>alert(1)</script>"), "_preview": "1"})
     assert response.status_code == 200
     assert b"Hi Maya" in response.content
     assert b"<script>alert(1)" not in response.content

@@ -118,7 +118,11 @@ def test_a_mailing_narrowed_to_quebec_and_french_reaches_exactly_those(celery_wo
             expected.add(signature.email)
     SignatureFactory(action=action, opt_in=False, region="QC", language="fr", email="nooptin@example.org")
     mailing = Mailing.objects.create(
-        subject="Bonjour {first_name}", body="Signez : {action_link}", audience="signers", region="QC", language="fr"
+        subject_fr="Bonjour {first_name}",
+        body_fr="Signez : {action_link}",
+        audience="signers",
+        region="QC",
+        language="fr",
     )
     mailing.actions.set([action])
 

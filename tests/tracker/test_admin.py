@@ -110,10 +110,10 @@ def test_an_editor_adds_a_sourced_development(editor_client):
     data.update(
         review=review.pk,
         kind="statistic",
-        title="Nearly 2,000 children separated",
+        title_en="Nearly 2,000 children separated",
         slug="",
         occurred_on="2018-06-15",
-        summary="DHS figures.",
+        summary_en="DHS figures.",
         factors=[str(factor.pk)],
     )
     add_row(data, page, Development.sources.through, {"source": source.pk})
@@ -169,12 +169,12 @@ def test_a_figure_ending_before_it_starts_gets_a_clear_message(editor_client):
     data = form_data(page)
     data.update(
         review=review.pk,
-        label="Children separated",
+        label_en="Children separated",
         value="2000",
-        unit="children",
+        unit_en="children",
         period_start="2018-05-31",
         period_end="2018-04-19",
-        jurisdiction="United States",
+        jurisdiction_en="United States",
     )
     add_row(data, page, Figure.sources.through, {"source": SourceFactory().pk})
     response = editor_client.post(url, data)
@@ -204,7 +204,7 @@ def test_the_publish_action_publishes_sourced_drafts_and_schedules_news(editor_c
     unsourced = DevelopmentFactory(review=review, state=Development.State.DRAFT, sources=[], title="Unsourced draft")
     response = editor_client.post(
         reverse("admin:tracker_development_changelist"),
-        {"action": "publish_developments", "_selected_action": [draft.pk, unsourced.pk]},
+        {"action": "publish_developments", "_selected_action": [draft.pk, unsourced.pk], "publish_without_french": "1"},
         follow=True,
     )
     assert response.status_code == 200
@@ -228,7 +228,8 @@ def test_published_developments_are_history(editor_client):
     )
     assert not Development.objects.filter(pk=draft.pk).exists()
     page = editor_client.get(reverse("admin:tracker_development_change", args=[published.pk]))
-    assert "summary" not in page.context["adminform"].form.fields  # read-only once published
+    # read-only once published
+    assert not {"summary_en", "summary_fr"} & set(page.context["adminform"].form.fields)
 
 
 def test_a_correction_is_added_to_a_published_development(editor_client):
@@ -236,7 +237,7 @@ def test_a_correction_is_added_to_a_published_development(editor_client):
     url = reverse("admin:tracker_development_change", args=[published.pk])
     page = editor_client.get(url)
     data = form_data(page)
-    add_row(data, page, Correction, {"text": "DHS later gave 1,995."})
+    add_row(data, page, Correction, {"text_en": "DHS later gave 1,995."})
     response = editor_client.post(url, data)
     assert response.status_code == 302, errors_of(response)
     correction = published.corrections.get()
@@ -301,12 +302,12 @@ def test_a_review_added_in_the_admin_starts_as_a_draft_with_its_status_history(e
     url = reverse("admin:tracker_review_add")
     data = form_data(editor_client.get(url))
     data.update(
-        title="Is the US safe?",
+        title_en="Is the US safe?",
         slug="us",
-        country_name="United States",
+        country_name_en="United States",
         country_code="us",
-        agreement="STCA",
-        legal_basis="IRPA s. 102(3)",
+        agreement_en="STCA",
+        legal_basis_en="IRPA s. 102(3)",
         status=Review.Status.DESIGNATED,
         status_reason="Designated in 2004",
         status_effective_on="2004-12-29",

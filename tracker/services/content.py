@@ -95,23 +95,27 @@ def review_create(
     return review
 
 
-def review_status_history_start(*, review: Review, reason: str, effective_on: date, user=None) -> ReviewStatusChange:
+def review_status_history_start(
+    *, review: Review, reason: str, effective_on: date, user=None, reason_fr: str = ""
+) -> ReviewStatusChange:
     """Records a new review's first status, the start of its public status history."""
     return ReviewStatusChange.objects.create(
         review=review,
         from_status="",
         to_status=review.status,
         effective_on=effective_on,
-        reason=_required_text(reason, "reason", _("Say why the review has this status.")),
+        reason_en=_required_text(reason, "reason", _("Say why the review has this status.")),
+        reason_fr=reason_fr.strip(),
         changed_by=user,
     )
 
 
 @transaction.atomic
 def review_status_change(
-    *, review: Review, status: str, reason: str, effective_on: date | None = None, user=None
+    *, review: Review, status: str, reason: str, effective_on: date | None = None, user=None, reason_fr: str = ""
 ) -> ReviewStatusChange:
-    """Moves the review to a new status and records who, when, from what and why."""
+    """Moves the review to a new status and records who, when, from what and why (`reason` in
+    English, `reason_fr` in French when written)."""
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if status not in Review.Status.values:
         raise ValidationError({"status": _("Choose one of the statuses offered.")})
@@ -124,7 +128,8 @@ def review_status_change(
         from_status=locked.status,
         to_status=status,
         effective_on=effective_on,
-        reason=reason,
+        reason_en=reason,
+        reason_fr=reason_fr.strip(),
         changed_by=user,
     )
     Review.objects.filter(pk=locked.pk).update(status=status, status_changed_on=effective_on, updated_at=timezone.now())
@@ -161,13 +166,18 @@ def factor_assess(
     reason: str,
     user=None,
     at: datetime | None = None,
+    summary_fr: str = "",
+    reason_fr: str = "",
 ) -> FactorAssessment | None:
-    """Sets a factor's assessment and reasoned summary, recording the change and why; no change, no record."""
+    """Sets a factor's assessment and reasoned summary, recording the change and why; no change, no
+    record. `summary` and `reason` are the English, `summary_fr` and `reason_fr` the French."""
     if assessment not in Assessment.values:
         raise ValidationError({"assessment": _("Choose one of the assessments offered.")})
     locked = Factor.objects.select_for_update().get(pk=factor.pk)
-    summary = (summary or "").strip()
-    if locked.assessment == assessment and locked.summary.strip() == summary:
+    summaries = {"summary_en": (summary or "").strip(), "summary_fr": (summary_fr or "").strip()}
+    if locked.assessment == assessment and all(
+        (getattr(locked, field) or "").strip() == value for field, value in summaries.items()
+    ):
         return None
     reason = _required_text(reason, "reason", _("Say why the assessment changes."))
     at = at or timezone.now()
@@ -176,16 +186,17 @@ def factor_assess(
         factor=locked,
         from_assessment=locked.assessment,
         to_assessment=assessment,
-        summary=summary,
-        reason=reason,
+        **summaries,
+        reason_en=reason,
+        reason_fr=(reason_fr or "").strip(),
         assessed_by=user,
         assessed_at=at,
     )
     Factor.objects.filter(pk=locked.pk).update(
-        assessment=assessment, summary=summary, assessed_at=at, assessed_by_role=role
+        assessment=assessment, assessed_at=at, assessed_by_role=role, **summaries
     )
-    factor.assessment, factor.summary, factor.assessed_at = assessment, summary, at
-    factor.assessed_by_role = role
+    factor.assessment, factor.assessed_at, factor.assessed_by_role = assessment, at, role
+    factor.summary_en, factor.summary_fr = summaries["summary_en"], summaries["summary_fr"]
     return record
 
 
@@ -237,13 +248,20 @@ def development_publish(*, development: Development, user=None, now: datetime | 
     return locked
 
 
-def development_correct(*, development: Development, text: str, user=None, at: datetime | None = None) -> Correction:
-    """Adds a dated correction to a published development (the original text stays as it was)."""
+def development_correct(
+    *, development: Development, text: str, user=None, at: datetime | None = None, text_fr: str = ""
+) -> Correction:
+    """Adds a dated correction to a published development (the original text stays as it was):
+    `text` in English, `text_fr` in French when written."""
     if not development.is_published:
         raise ValidationError(_("Only published developments are corrected; edit the draft instead."))
     text = _required_text(text, "text", _("Write the correction."))
     return Correction.objects.create(
-        development=development, text=text, corrected_at=at or timezone.now(), created_by=user
+        development=development,
+        text_en=text,
+        text_fr=(text_fr or "").strip(),
+        corrected_at=at or timezone.now(),
+        created_by=user,
     )
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.sites import absolute_url
+from core.translated import in_each_language, supported_language
 from emails.models import Category
 from emails.services import Recipient, email_bulk_enqueue
 
@@ -77,14 +78,16 @@ def notification_batch_send(*, batch_id: int, now: datetime | None = None) -> in
         )
         written = 0
         if developments and review.is_published:
-            items = [_item(development) for development in developments]
-            common = {
-                "review_title": review.title,
-                "review_url": absolute_url(review.get_absolute_url()),
-                "review_status": review.status,
-                "developments": items,
-                "count": len(items),
-            }
+            # Worked out once per language; each follower takes theirs.
+            common = in_each_language(
+                lambda: {
+                    "review_title": review.title,
+                    "review_url": absolute_url(review.get_absolute_url()),
+                    "review_status": review.status,
+                    "developments": [_item(development) for development in developments],
+                    "count": len(developments),
+                }
+            )
             written = email_bulk_enqueue(
                 audience=Follow.objects.confirmed()
                 .filter(review=review, delivery=Follow.Delivery.IMMEDIATE)
@@ -93,7 +96,7 @@ def notification_batch_send(*, batch_id: int, now: datetime | None = None) -> in
                 category=Category.TRACKER_UPDATES,
                 template="tracker/email/news",
                 build=lambda follow: {
-                    **common,
+                    **common[supported_language(_recipient(follow).language)],
                     "first_name": follow.user.first_name if follow.user_id else "",
                     "unfollow_url": unfollow_url(follow),
                 },
