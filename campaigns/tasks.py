@@ -95,7 +95,13 @@ def email_response_to_signers(response_id: int, user_id: int | None = None) -> i
 
 @shared_task(ignore_result=True)
 def sign_again(
-    action_id: int, email_normalised: str, details: dict, signed_at: str, source_url: str = "", message: str = ""
+    action_id: int,
+    email_normalised: str,
+    details: dict,
+    signed_at: str,
+    source_url: str = "",
+    message: str = "",
+    representative_id: int | None = None,
 ) -> None:
     services.signature_sign_again(
         action_id=action_id,
@@ -104,4 +110,5 @@ def sign_again(
         signed_at=signed_at,
         source_url=source_url,
         message=message,
+        representative_id=representative_id,
     )

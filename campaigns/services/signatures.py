@@ -21,7 +21,7 @@ from emails.models import Category
 from emails.services import email_enqueue, email_row, email_written
 
 from ..abuse import ip_hash, signing_address, signing_verdict
-from ..models import Action, CountDelta, Signature
+from ..models import Action, CountDelta, Representative, Signature
 from ..tokens import CONFIRM, confirm_url, signature_token_read, withdraw_url
 from .counts import count_change, fold_soon
 from .letters import letter_attach, letter_send, letter_withhold
@@ -225,6 +225,31 @@ def signature_create(
         "ip_hash": ip_hash(ip_address),
         "user": user,
     }
+    signature = _new_signature(
+        action, normalised=normalised, details=details, reason=reason, verified=verified, now=now
+    )
+    written = _insert_new(signature, source_url=source_url, check_copy=action_copy) if in_sql else None
+    if written is None:
+        if action_copy and in_sql:
+            _check_copy(action)
+        written = _save_new(signature, source_url=source_url, message=message, representative=representative)
+    if written:
+        return SignatureResult(signature=signature, counted=verified and not reason)
+    return _signature_repeated(
+        signature,
+        details=details,
+        reason=reason,
+        verified=verified,
+        now=now,
+        source_url=source_url,
+        message=message,
+        representative=representative,
+    )
+
+
+def _new_signature(action: Action, *, normalised: str, details: dict, reason: str, verified: bool, now) -> Signature:
+    """The signature to insert, in the status its verdict gives: suspected fraud, confirmed at once
+    (a signed-in supporter's verified address) or pending its confirmation email."""
     signature = Signature(action=action, email_normalised=normalised, created_at=now, **details)
     if reason:
         signature.status = Signature.Status.FRAUD
@@ -233,46 +258,54 @@ def signature_create(
         _confirm_now(signature, now)
     else:
         _make_pending(signature, now)
-        signature.emails_sent = 1  # the confirmation sent below
-    written = _insert_new(signature, source_url=source_url, check_copy=action_copy) if in_sql else None
-    if written is None:
-        if action_copy and in_sql:
-            _check_copy(action)
-        written = _save_new(signature, source_url=source_url, message=message, representative=representative)
-    if not written:
-        # (A letter to each supporter's own MP keeps the in-request path: its representative is
-        # not something a task can carry yet.)
-        if not verified and representative is None:
-            # The address has signed before. How long the answer takes must not tell anyone so:
-            # the request has cost what a first signature costs (one statement, as many cache
-            # operations), and a worker does the rest once it has committed (docs/security.md).
-            if not reason:
-                _sign_again_later(
-                    action=action,
-                    normalised=normalised,
-                    details=details,
-                    now=now,
-                    source_url=source_url,
-                    message=message,
-                )
-            return SignatureResult(signature=signature, counted=False)
-        with transaction.atomic():
-            existing = _locked_signature(action_id=action.pk, normalised=normalised)
-            if existing is None:
-                # Gone again since (withdrawn and erased, say): this one is new after all.
-                raise IntegrityError(f"signature of {action.slug} neither new nor found")
-            _signed_again(
-                existing,
+        signature.emails_sent = 1  # the confirmation sent with the insert
+    return signature
+
+
+def _signature_repeated(
+    signature: Signature,
+    *,
+    details: dict,
+    reason: str,
+    verified: bool,
+    now,
+    source_url: str,
+    message: str,
+    representative,
+) -> SignatureResult:
+    """The mailbox has signed the action before. An anonymous supporter's answer must not tell
+    anyone so: the request has cost what a first signature costs (one statement, as many cache
+    operations), and a worker does the rest once it has committed (docs/security.md). A signed-in
+    supporter's verified address is theirs to know about, so theirs is done at once."""
+    action, normalised = signature.action, signature.email_normalised
+    if not verified:
+        if not reason:
+            _sign_again_later(
+                action=action,
+                normalised=normalised,
                 details=details,
-                reason=reason,
-                verified=verified,
                 now=now,
                 source_url=source_url,
                 message=message,
                 representative=representative,
             )
-        return SignatureResult(signature=existing, counted=verified and not reason)
-    return SignatureResult(signature=signature, counted=verified and not reason)
+        return SignatureResult(signature=signature, counted=False)
+    with transaction.atomic():
+        existing = _locked_signature(action_id=action.pk, normalised=normalised)
+        if existing is None:
+            # Gone again since (withdrawn and erased, say): this one is new after all.
+            raise IntegrityError(f"signature of {action.slug} neither new nor found")
+        _signed_again(
+            existing,
+            details=details,
+            reason=reason,
+            verified=verified,
+            now=now,
+            source_url=source_url,
+            message=message,
+            representative=representative,
+        )
+    return SignatureResult(signature=existing, counted=not reason)
 
 
 def _locked_signature(*, action_id: int, normalised: str) -> Signature | None:
@@ -284,8 +317,11 @@ def _locked_signature(*, action_id: int, normalised: str) -> Signature | None:
     )
 
 
-def _sign_again_later(*, action: Action, normalised: str, details: dict, now, source_url: str, message: str) -> None:
-    """Hands an anonymous supporter's repeated signature to a worker, after the commit."""
+def _sign_again_later(
+    *, action: Action, normalised: str, details: dict, now, source_url: str, message: str, representative=None
+) -> None:
+    """Hands an anonymous supporter's repeated signature to a worker, after the commit (a letter to
+    each supporter's own MP names the MP it found by its id)."""
     from ..tasks import sign_again
 
     kwargs = {
@@ -295,6 +331,7 @@ def _sign_again_later(*, action: Action, normalised: str, details: dict, now, so
         "signed_at": now.isoformat(),
         "source_url": source_url,
         "message": message,
+        "representative_id": representative.pk if representative is not None else None,
     }
 
     def publish() -> None:
@@ -308,7 +345,14 @@ def _sign_again_later(*, action: Action, normalised: str, details: dict, now, so
 
 
 def signature_sign_again(
-    *, action_id: int, email_normalised: str, details: dict, signed_at: str, source_url: str = "", message: str = ""
+    *,
+    action_id: int,
+    email_normalised: str,
+    details: dict,
+    signed_at: str,
+    source_url: str = "",
+    message: str = "",
+    representative_id: int | None = None,
 ) -> None:
     """What an anonymous supporter's repeated signature does (signature_create, on a worker): a
     pending one gets its confirmation again, a confirmed one an "already signed" email (both
@@ -325,6 +369,7 @@ def signature_sign_again(
             now=datetime.fromisoformat(signed_at),
             source_url=source_url,
             message=message,
+            representative=Representative.objects.filter(pk=representative_id).first() if representative_id else None,
         )
 
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from accounts.models import GROUP_SUPPORTER_DATA
+from campaigns import tasks
 from campaigns.models import Letter, Representative, Signature, Target
 from campaigns.represent import RepresentUnavailable
 from campaigns.services import (
@@ -341,3 +342,28 @@ def test_a_code_the_service_does_not_know_once_it_answers_is_left_to_staff(sign,
     represent.mode = represent.OK
     assert letters_address_waiting() == 0
     assert Letter.objects.get().hold == Letter.Hold.NO_RIDING
+
+
+def test_a_repeated_mp_letter_is_handed_to_a_worker_with_its_mp(sign, represent, mp_action, monkeypatch):
+    # The answer to an address that wrote before must cost what a first letter costs (finding 6 of
+    # the security review): the request only publishes, the worker resends, naming the same MP.
+    sign(mp_action, postal_code="K1A 0B1", message="Please act.")  # shows the MP to check
+    ottawa = mp("Ottawa Centre")
+    sign(mp_action, postal_code="K1A 0B1", riding=str(ottawa.pk), message="Please act.")
+    assert len(outbox_to("ana@example.org")) == 1
+
+    published = []
+    original = tasks.sign_again.apply_async
+    monkeypatch.setattr(
+        tasks.sign_again,
+        "apply_async",
+        lambda kwargs, **options: published.append(kwargs) or original(kwargs=kwargs, **options),
+    )
+
+    again = sign(mp_action, postal_code="K1A 0B1", riding=str(ottawa.pk), message="Please act.")
+
+    assert again.status_code == 200
+    [kwargs] = published
+    assert kwargs["representative_id"] == ottawa.pk
+    assert len(outbox_to("ana@example.org")) == 2  # the confirmation again, sent by the worker
+    assert Letter.objects.get().representative == ottawa
