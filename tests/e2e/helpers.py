@@ -212,3 +212,11 @@ def reload_until(page, predicate, *, timeout: float = 8, interval: float = 0.5):
             pytest.fail(f"{page.url} did not show what was expected within {timeout}s")
         page.wait_for_timeout(interval * 1000)
         page.reload()
+
+
+def publish_anyway_if_asked(page) -> None:
+    """Publishing what has no French yet asks first (core/bilingual_admin.py): these tests write
+    English only, so they publish anyway, as staff may."""
+    anyway = page.locator("input[type=submit][value='Publish anyway']")
+    if anyway.count():
+        click_and_wait(page, anyway)

@@ -22,10 +22,10 @@ def test_a_campaign_manager_composes_previews_tests_and_sends_a_mailing(page):
     sign_in_to_admin(page, manager.email, PASSWORD, secret)
 
     page.goto("/admin/emails/mailing/add/")
-    page.fill("#id_subject", "Thank you, {first_name}")
+    page.fill("#id_subject_en", "Thank you, {first_name}")
     page.fill("#id_from_name", "Rally team")
     page.fill(
-        "#id_body", "Hello {first_name},\n\n**Please** [share the petition]({action_link}).<script>alert(1)</script>"
+        "#id_body_en", "Hello {first_name},\n\n**Please** [share the petition]({action_link}).<script>alert(1)</script>"
     )
     page.select_option("#id_audience", "signers")
     page.select_option("#id_actions", [str(action.pk)])

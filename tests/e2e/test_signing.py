@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     click_and_wait,
     email_link,
     last_email_to,
+    publish_anyway_if_asked,
     reload_until,
     sign_in_to_admin,
     staff_member,
@@ -95,11 +96,11 @@ def test_a_campaign_manager_opens_a_petition_from_the_admin_and_it_is_on_the_hom
     sign_in_to_admin(page, manager.email, PASSWORD, secret)
 
     page.goto("/admin/campaigns/campaign/add/")
-    page.locator("#id_title").press_sequentially("Welcome at the border")
+    page.locator("#id_title_en").press_sequentially("Welcome at the border")
     # The admin fills the slug in from the title as one types.
     expect(page.locator("#id_slug")).to_have_value("welcome-at-the-border")
-    page.fill("#id_summary", "Canada must stop turning people back at the border.")
-    page.fill("#id_story", "Since 2004 the agreement has sent asylum seekers **back**.")
+    page.fill("#id_summary_en", "Canada must stop turning people back at the border.")
+    page.fill("#id_story_en", "Since 2004 the agreement has sent asylum seekers **back**.")
     page.select_option("#id_status", "live")
     # Django leaves the date and time boxes unnamed; static/js/admin-labels.js names them.
     expect(page.get_by_label("Publish at: date", exact=True)).to_be_editable()
@@ -113,14 +114,15 @@ def test_a_campaign_manager_opens_a_petition_from_the_admin_and_it_is_on_the_hom
     expect(inline.get_by_label("Closes at: date", exact=True)).to_be_editable()
     inline.locator("[name=actions-0-kind]").select_option("petition")
     inline.locator("[name=actions-0-status]").select_option("live")
-    inline.locator("[name=actions-0-title]").press_sequentially("Suspend the Safe Third Country Agreement")
+    inline.locator("[name=actions-0-title_en]").press_sequentially("Suspend the Safe Third Country Agreement")
     expect(inline.locator("[name=actions-0-slug]")).to_have_value("suspend-the-safe-third-country-agreement")
-    inline.locator("[name=actions-0-summary]").fill("Ask the Government of Canada to suspend it.")
-    inline.locator("[name=actions-0-ask]").fill("We call on the Government of Canada to suspend the agreement.")
-    inline.locator("[name=actions-0-target]").fill("The Minister of Immigration")
+    inline.locator("[name=actions-0-summary_en]").fill("Ask the Government of Canada to suspend it.")
+    inline.locator("[name=actions-0-ask_en]").fill("We call on the Government of Canada to suspend the agreement.")
+    inline.locator("[name=actions-0-target_en]").fill("The Minister of Immigration")
     inline.locator("[name=actions-0-goal]").fill("1000")
     # "Save and continue editing" keeps the manager on the campaign they just made.
     click_and_wait(page, "[name=_continue]")
+    publish_anyway_if_asked(page)
 
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     campaign = Campaign.objects.get(slug="welcome-at-the-border")

@@ -14,7 +14,15 @@ from campaigns.models import Action, Campaign, Signature, Target, TargetResponse
 from campaigns.services import pending_address_change, target_address_confirm
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.campaigns.factories import SignatureFactory
-from tests.e2e.helpers import click_and_wait, email_link, emails_to, last_email_to, submit, totp_code
+from tests.e2e.helpers import (
+    click_and_wait,
+    email_link,
+    emails_to,
+    last_email_to,
+    publish_anyway_if_asked,
+    submit,
+    totp_code,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -73,20 +81,20 @@ def test_a_manager_publishes_a_letter_a_supporter_sends_it_and_signers_get_the_r
     target_address_confirm(change=pending_address_change(Target.objects.get(email=MINISTER)), user=confirmer)
 
     page.goto("/admin/campaigns/campaign/add/")
-    page.fill("#id_title", "Write for safe haven")
-    page.fill("#id_summary", "Ask the Minister to suspend the Safe Third Country Agreement.")
-    page.fill("#id_story", "Canada said it would **watch**. We ask it to act.")
+    page.fill("#id_title_en", "Write for safe haven")
+    page.fill("#id_summary_en", "Ask the Minister to suspend the Safe Third Country Agreement.")
+    page.fill("#id_story_en", "Canada said it would **watch**. We ask it to act.")
     page.get_by_text("Add another Action").click()
     page.select_option("#id_actions-0-kind", "letter")
-    page.fill("#id_actions-0-title", "Write to the Minister")
-    page.fill("#id_actions-0-summary", "Your letter, in your words.")
-    page.fill("#id_actions-0-ask", "Ask the Minister to suspend the agreement.")
+    page.fill("#id_actions-0-title_en", "Write to the Minister")
+    page.fill("#id_actions-0-summary_en", "Your letter, in your words.")
+    page.fill("#id_actions-0-ask_en", "Ask the Minister to suspend the agreement.")
     page.select_option(
         "#id_actions-0-letter_target",
         label="The Minister of Immigration, Refugees and Citizenship, Government of Canada",
     )
-    page.fill("#id_actions-0-letter_subject", "Please suspend the Safe Third Country Agreement")
-    page.fill("#id_actions-0-letter_template", "Dear Minister,\n\nPlease suspend the agreement.\n\nYours sincerely,")
+    page.fill("#id_actions-0-letter_subject_en", "Please suspend the Safe Third Country Agreement")
+    page.fill("#id_actions-0-letter_template_en", "Dear Minister,\n\nPlease suspend the agreement.\n\nYours sincerely,")
     page.fill("#id_actions-0-goal", "100")
     # The admin filled the slugs in from the titles.
     assert page.input_value("#id_slug") == "write-for-safe-haven"
@@ -104,6 +112,7 @@ def test_a_manager_publishes_a_letter_a_supporter_sends_it_and_signers_get_the_r
     assert "Preview (Draft)" in main and "Write to the Minister" in main
     page.go_back()
     click_and_wait(page, "button:has-text('Publish now')")
+    publish_anyway_if_asked(page)
     assert "Published" in page.locator(".messagelist").inner_text()
 
     # Another signer opted in earlier, a third did not.
@@ -143,8 +152,8 @@ def test_a_manager_publishes_a_letter_a_supporter_sends_it_and_signers_get_the_r
     page.goto("/admin/campaigns/targetresponse/add/")
     page.select_option("#id_action", label="Write to the Minister")
     page.fill("#id_responder", "The Minister of Immigration, Refugees and Citizenship")
-    page.fill("#id_title", "The Minister's answer")
-    page.fill("#id_body", "The Government is **reviewing** the agreement and will report in the spring.")
+    page.fill("#id_title_en", "The Minister's answer")
+    page.fill("#id_body_en", "The Government is **reviewing** the agreement and will report in the spring.")
     save_and_continue(page)
     # A page first: how many signers it reaches, and who (by first name and initial only); pressed
     # again, nobody is left to email.

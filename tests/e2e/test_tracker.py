@@ -15,6 +15,7 @@ from tests.e2e.helpers import (
     email_link,
     emails_to,
     last_email_to,
+    publish_anyway_if_asked,
     sign_in_to_admin,
     staff_member,
     submit,
@@ -62,10 +63,10 @@ def test_a_follower_gets_the_news_an_editor_publishes_and_unfollows_in_one_click
     editor_page.goto("/admin/tracker/development/add/")
     editor_page.select_option("#id_review", str(review.pk))
     editor_page.select_option("#id_kind", Development.Kind.STATISTIC)
-    editor_page.locator("#id_title").press_sequentially("Crossings between ports doubled this spring")
+    editor_page.locator("#id_title_en").press_sequentially("Crossings between ports doubled this spring")
     expect(editor_page.locator("#id_slug")).to_have_value("crossings-between-ports-doubled-this-spring")
     editor_page.fill("#id_occurred_on", "2018-06-15")
-    editor_page.fill("#id_summary", "Irregular crossings into Quebec **doubled** between April and June.")
+    editor_page.fill("#id_summary_en", "Irregular crossings into Quebec **doubled** between April and June.")
     editor_page.get_by_label(f"({factor.paragraph}) {factor.title}", exact=False).check()
     # The source is chosen with the admin's autocomplete, as an editor would type it.
     assert editor_page.get_attribute("#id_Development_sources-0-source", "aria-label") == "Source"
@@ -82,6 +83,7 @@ def test_a_follower_gets_the_news_an_editor_publishes_and_unfollows_in_one_click
     editor_page.get_by_role("checkbox", name=development.title, exact=False).check()
     editor_page.select_option("[name=action]", "publish_developments")
     click_and_wait(editor_page, "#changelist-form [name=index]")
+    publish_anyway_if_asked(editor_page)
     expect(editor_page.locator(".messagelist")).to_contain_text("1 development published")
     development.refresh_from_db()
     assert development.state == Development.State.PUBLISHED
