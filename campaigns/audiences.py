@@ -5,21 +5,22 @@ from django.db.models import Min, QuerySet, Subquery
 
 from core.sites import absolute_url
 from emails.models import Category
-from emails.registry import Audience, narrowed
+from emails.registry import Audience, AudienceChoices, narrowed
 from emails.services import Recipient
 
 from .models import Signature
 
 
-def signers(mailing) -> QuerySet:
-    """Signers of the mailing's actions who opted in, one per address."""
-    signatures = Signature.objects.filter(
-        action__in=mailing.actions.all(),
-        opt_in=True,
-        status=Signature.Status.CONFIRMED,
-        erased_at__isnull=True,
-    )
-    signatures = narrowed(signatures, mailing)
+def signers(choices: AudienceChoices) -> QuerySet:
+    """Signers of the chosen actions (who opted in, and confirmed, unless staff chose otherwise),
+    one per address. Invalidated, withdrawn and erased signatures never count."""
+    statuses = [Signature.Status.CONFIRMED]
+    if not choices.confirmed_only:
+        statuses.append(Signature.Status.PENDING)
+    signatures = Signature.objects.filter(action_id__in=choices.actions, status__in=statuses, erased_at__isnull=True)
+    if choices.opted_in_only:
+        signatures = signatures.filter(opt_in=True)
+    signatures = narrowed(signatures, choices)
     # One email per mailbox, even for someone who signed several of the chosen actions.
     first = signatures.values("email_normalised").annotate(first=Min("pk")).values("first")
     return Signature.objects.filter(pk__in=Subquery(first)).select_related("action", "user")

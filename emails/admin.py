@@ -4,32 +4,43 @@ superusers and the "Supporter data" group see them, whatever other permissions s
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django_countries import countries
 
+from accounts.geography import CANADIAN_REGIONS
 from accounts.permissions import SupporterDataAdminMixin, may_see_supporter_data
 from core.bilingual_admin import BilingualAdmin, BilingualModelForm
 from core.confirm import SAMPLE_SIZE, confirmation_response, mass_confirm_form
 
+from . import registry
 from .mailings import (
     LANGUAGES,
     MailingError,
+    audience_counts,
     audience_languages,
     audience_sample,
+    audience_search,
     audience_size,
     is_written,
     mailing_cancel,
-    mailing_content,
+    mailing_preview,
     mailing_schedule,
     mailing_send_now,
     mailing_send_test,
     mailing_stats,
+    member_label,
     sent_language,
     unknown_placeholders,
 )
@@ -135,12 +146,89 @@ class SuppressionAdmin(SupporterDataAdminMixin, admin.ModelAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
-class MailingForm(BilingualModelForm):
+def _country_choices():
+    # Names in the staff member's language (django-countries translates them).
+    return [(country.code, country.name) for country in countries]
+
+
+def _language_choices():
+    return [("", _("Both")), *[(code, name) for code, name in settings.LANGUAGES]]
+
+
+class AudienceFields(forms.Form):
+    """A mailing's audience chosen from lists with human names: the admin's form and the live
+    count's query (audience_count_view) read the same fields."""
+
+    countries = forms.MultipleChoiceField(
+        label=_("countries"),
+        required=False,
+        choices=_country_choices,
+        widget=FilteredSelectMultiple(_("countries"), is_stacked=False),
+        help_text=_("None chosen: every country."),
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("provinces and territories"),
+        required=False,
+        choices=list(CANADIAN_REGIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: everywhere."),
+    )
+    language = forms.ChoiceField(
+        label=_("language"), required=False, choices=_language_choices, widget=forms.RadioSelect
+    )
+
+
+AUDIENCE_FIELDS = [
+    "audience", "actions", "confirmed_only", "opted_in_only", "review", "countries", "regions", "language",
+]  # fmt: skip
+
+
+def audience_choices_from(cleaned: dict) -> registry.AudienceChoices:
+    """The choices a (possibly partly invalid) audience form holds: what is invalid counts as not chosen."""
+    review = cleaned.get("review")
+    return registry.AudienceChoices(
+        audience=cleaned.get("audience") or "",
+        actions=tuple(sorted(action.pk for action in cleaned.get("actions") or ())),
+        review=review.pk if review is not None else None,
+        countries=tuple(cleaned.get("countries") or ()),
+        regions=tuple(cleaned.get("regions") or ()),
+        language=cleaned.get("language") or "",
+        confirmed_only=bool(cleaned.get("confirmed_only")),
+        opted_in_only=bool(cleaned.get("opted_in_only")),
+    )
+
+
+def audience_summary(counts: dict[str, int]) -> str:
+    """ "12 people: 8 read English, 4 read French." in the staff member's language."""
+    total = sum(counts.values())
+    names = dict(settings.LANGUAGES)
+    if not total:
+        return gettext("Nobody matches these choices yet.")
+    parts = [
+        gettext("%(count)s read %(language)s")
+        % {"count": number_format(count, force_grouping=True), "language": names[language]}
+        for language, count in counts.items()
+        if count
+    ]
+    return ngettext("%(count)s person: %(parts)s.", "%(count)s people: %(parts)s.", total) % {
+        "count": number_format(total, force_grouping=True),
+        "parts": ", ".join(parts),
+    }
+
+
+class AudienceForm(AudienceFields, forms.ModelForm):
+    """The live count's query string (GET): nothing is saved."""
+
+    class Meta:
+        model = Mailing
+        fields = AUDIENCE_FIELDS
+
+
+class MailingForm(AudienceFields, BilingualModelForm):
     class Meta:
         model = Mailing
         fields = [
-            "subject", "from_name", "body", "english_where_missing", "audience", "actions", "review",
-            "country", "region", "language", "scheduled_at",
+            "subject", "from_name", "body", "english_where_missing", *AUDIENCE_FIELDS, "scheduled_at",
         ]  # fmt: skip
 
     def clean(self):
@@ -163,8 +251,6 @@ class MailingForm(BilingualModelForm):
                     _("Unknown placeholder %(names)s. Rally can fill only {first_name} and {action_link}.")
                     % {"names": ", ".join(unknown)},
                 )
-        for field in ("country", "region"):
-            cleaned[field] = (cleaned.get(field) or "").strip().upper()
         audience = cleaned.get("audience")
         if audience == Mailing.Audience.SIGNERS and not cleaned.get("actions"):
             self.add_error("actions", _("Choose at least one action whose signers get the mailing."))
@@ -186,12 +272,43 @@ class MailingAdmin(BilingualAdmin):
     list_display = ["subject", "audience", "status", "scheduled_at", "sent_at", "recipients"]
     list_filter = ["status", "audience"]
     search_fields = ["subject"]
+    filter_horizontal = ["actions"]
+    fieldsets = [
+        (None, {"fields": ["subject", "from_name", "body", "english_where_missing"]}),
+        (_("Audience"), {"fields": AUDIENCE_FIELDS}),
+        (_("Sending"), {"fields": ["scheduled_at", "status", "sent_at", "recipients"]}),
+    ]
     BUTTONS = ("_preview", "_send_test", "_schedule", "_send_now", "_cancel")
+
+    class Media:
+        js = ["emails/mailing_audience.js"]
+        css = {"all": ["emails/mailing_admin.css"]}
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
             return self.replace_orig_field([*MailingForm.Meta.fields, "status", "sent_at", "recipients"])
         return ["status", "sent_at", "recipients"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The audience's size under its choices: kept up to date as staff choose (mailing_audience.js,
+        # from audience_count_view), and right after each save without JavaScript.
+        counts = audience_languages(obj) if obj is not None and obj.audience else None
+        count = format_html(
+            '<p id="mailing-audience-count" class="mailing-audience-count" aria-live="polite" data-url="{}" '
+            'data-error="{}">{}</p>',
+            reverse("admin:emails_mailing_audience"),
+            gettext("The count could not be updated: it is shown again when the mailing is saved."),
+            audience_summary(counts)
+            if counts is not None
+            else gettext("Choose who gets the mailing to see how many people it reaches."),
+        )
+        return [
+            (name, {**options, "description": count})
+            if options["fields"] and options["fields"][0] == "audience"
+            else (name, options)
+            for name, options in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -200,9 +317,33 @@ class MailingAdmin(BilingualAdmin):
 
     def get_urls(self):
         return [
+            path("audience/", self.admin_site.admin_view(self.audience_count_view), name="emails_mailing_audience"),
             path("<int:pk>/send/", self.admin_site.admin_view(self.send_view), name="emails_mailing_send"),
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="emails_mailing_preview"),
+            path(
+                "<int:pk>/preview/<int:member>/html/",
+                self.admin_site.admin_view(self.preview_html_view),
+                name="emails_mailing_preview_html",
+            ),
             *super().get_urls(),
         ]
+
+    def _may_compose(self, request) -> bool:
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def audience_count_view(self, request):
+        """GET: how many people the audience chosen in the query string reaches, in all and per
+        language, as JSON. Numbers only, never who: only staff who may compose mailings ask it.
+        A GET changes nothing, so it needs no CSRF token."""
+        if not self._may_compose(request):
+            return JsonResponse({"error": gettext("You may not compose mailings.")}, status=403)
+        if request.method != "GET":
+            return JsonResponse({"error": "GET only"}, status=405, headers={"Allow": "GET"})
+        form = AudienceForm(request.GET)
+        form.is_valid()
+        choices = audience_choices_from(getattr(form, "cleaned_data", {}))
+        counts = audience_counts(choices)
+        return JsonResponse({"count": sum(counts.values()), "languages": counts, "summary": audience_summary(counts)})
 
     def send_view(self, request, pk):
         """ "Send now" lands here: the exact audience and a few of its people, then the send."""
@@ -238,6 +379,71 @@ class MailingAdmin(BilingualAdmin):
             self.message_user(request, gettext("The mailing is being sent."))
         return HttpResponseRedirect(back)
 
+    def preview_view(self, request, pk):
+        """The email one recipient gets, exactly: staff find the recipient by searching the
+        audience (by name; by address too for Supporter data), the first one is shown until then."""
+        mailing = get_object_or_404(Mailing, pk=pk)
+        if not self.has_change_permission(request, mailing):
+            raise PermissionDenied
+        with_email = may_see_supporter_data(request.user)
+        query = request.GET.get("q", "")[:100]
+        found = audience_search(mailing, query=query, with_email=with_email)
+        member_id = request.GET.get("recipient") or (found[0].pk if found and not query else None)
+        preview = mailing_preview(mailing=mailing, member_id=member_id, with_email=with_email) if member_id else None
+        counts = audience_languages(mailing)
+        names = dict(settings.LANGUAGES)
+        message = preview.message if preview is not None else None
+        return TemplateResponse(
+            request,
+            "admin/emails/mailing/preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Preview: %(subject)s") % {"subject": mailing.subject},
+                "opts": self.opts,
+                "original": mailing,
+                "audience_size": sum(counts.values()),
+                "summary": audience_summary(counts),
+                "languages": [
+                    {
+                        "name": names[language],
+                        "recipients": counts[language],
+                        "written": is_written(mailing, language),
+                        "sent_language": sent_language(mailing, language),
+                    }
+                    for language in LANGUAGES
+                ],
+                "query": query,
+                "with_email": with_email,
+                "found": [(member.pk, member_label(mailing, member, with_email=with_email)) for member in found],
+                "preview": preview,
+                "message": message,
+                "to": (message.to[0] if with_email else preview.label) if message is not None else "",
+                "html_url": reverse("admin:emails_mailing_preview_html", args=[mailing.pk, preview.member.pk])
+                if message is not None and message.alternatives
+                else "",
+                "unsubscribe_url": (message.extra_headers.get("List-Unsubscribe") or "").strip("<>") if message else "",
+            },
+        )
+
+    @method_decorator(xframe_options_sameorigin)
+    def preview_html_view(self, request, pk, member):
+        """The HTML part of the preview, framed by the preview page. The email's own styles are
+        inline (as mail clients need), so this response alone allows inline styles; it runs no
+        script, loads nothing from elsewhere, and the frame's sandbox submits no form (the
+        unsubscribe page's button would unsubscribe the supporter)."""
+        mailing = get_object_or_404(Mailing, pk=pk)
+        if not self.has_change_permission(request, mailing):
+            raise PermissionDenied
+        preview = mailing_preview(mailing=mailing, member_id=member, with_email=may_see_supporter_data(request.user))
+        if preview is None or preview.message is None or not preview.message.alternatives:
+            raise Http404
+        response = HttpResponse(preview.message.alternatives[0][0], content_type="text/html; charset=utf-8")
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+            "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+        )
+        return response
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["audience_size"] = audience_size(obj)
@@ -264,36 +470,7 @@ class MailingAdmin(BilingualAdmin):
         here = HttpResponseRedirect(request.path if "/add/" not in request.path else f"../{obj.pk}/change/")
         try:
             if pressed == "_preview":
-                counts = audience_languages(obj)
-                names = dict(settings.LANGUAGES)
-                versions = [
-                    {
-                        "language": language,
-                        "name": names[language],
-                        "recipients": counts[language],
-                        "written": is_written(obj, language),
-                        "sent_language": sent_language(obj, language),
-                        "content": mailing_content(
-                            obj,
-                            first_name=request.user.first_name,
-                            action_link="https://example.org/",
-                            language=language,
-                        ),
-                    }
-                    for language in LANGUAGES
-                ]
-                return TemplateResponse(
-                    request,
-                    "admin/emails/mailing/preview.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "title": _("Preview: %(subject)s") % {"subject": obj.subject},
-                        "opts": self.opts,
-                        "original": obj,
-                        "versions": versions,
-                        "audience_size": sum(counts.values()),
-                    },
-                )
+                return HttpResponseRedirect(reverse("admin:emails_mailing_preview", args=[obj.pk]))
             if pressed == "_send_test":
                 mailing_send_test(mailing=obj, to=request.user)
                 self.message_user(request, _("A test copy is on its way to %(email)s.") % {"email": request.user.email})

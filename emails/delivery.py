@@ -373,6 +373,12 @@ def _message_id(message) -> str:
     return message.extra_headers.get("Message-ID", "")
 
 
+def outbox_message(email: OutboxEmail):
+    """(content, message) of a row as it is sent: what a mailing's preview shows, too."""
+    rendered = render_content(email)
+    return rendered, build_message(email, rendered)
+
+
 def _prepare(email: OutboxEmail, outcomes: _Outcomes, withhold_reason: str):
     """The message for a row, or None when the row is settled without sending (withheld, or a
     template error, which fails this row only)."""
@@ -380,8 +386,7 @@ def _prepare(email: OutboxEmail, outcomes: _Outcomes, withhold_reason: str):
         outcomes.withheld(email, withhold_reason)
         return None
     try:
-        rendered = render_content(email)
-        return rendered, build_message(email, rendered)
+        return outbox_message(email)
     except Exception as error:
         logger.exception("Could not render outbox row %s", email.pk)
         outcomes.failed(email, f"render: {type(error).__name__}: {error}")

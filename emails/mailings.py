@@ -10,12 +10,15 @@ import re
 import secrets
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
+from typing import Any
 
 import markdown as markdown_lib
 import nh3
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -27,9 +30,11 @@ from core.sites import absolute_url
 from core.translated import LANGUAGE_CODES, supported_language
 
 from . import registry
+from .delivery import outbox_message
 from .models import Category, Mailing, OutboxEmail, Suppression
+from .policy import email_hash, suppressed_hashes
 from .rendering import one_line, safe_mailbox
-from .services import Recipient, email_bulk_enqueue, email_enqueue
+from .services import Recipient, email_bulk_enqueue, email_bulk_row, email_enqueue
 
 PLACEHOLDERS = ("first_name", "action_link")
 # Markdown never alters these (no underscores, no punctuation), so they survive rendering and are
@@ -140,33 +145,55 @@ def _audience(mailing: Mailing) -> registry.Audience:
     return registry.audiences[mailing.audience]
 
 
+def audience_choices(mailing: Mailing) -> registry.AudienceChoices:
+    """What the saved mailing's audience was chosen by."""
+    return registry.AudienceChoices(
+        audience=mailing.audience,
+        actions=tuple(mailing.actions.order_by("pk").values_list("pk", flat=True)) if mailing.pk else (),
+        review=mailing.review_id,
+        countries=tuple(mailing.countries or ()),
+        regions=tuple(mailing.regions or ()),
+        language=mailing.language,
+        confirmed_only=mailing.confirmed_only,
+        opted_in_only=mailing.opted_in_only,
+    )
+
+
 def mailing_category(mailing: Mailing) -> str:
     return _audience(mailing).category
 
 
+def audience_members(choices: registry.AudienceChoices) -> QuerySet:
+    """The members these choices reach (signatures, follows or users), one per address."""
+    return registry.audiences[choices.audience].members(choices)
+
+
 def mailing_audience(mailing: Mailing) -> QuerySet:
     """The members the mailing goes to (signatures, follows or users), one per address."""
-    return _audience(mailing).members(mailing)
+    return audience_members(audience_choices(mailing))
 
 
 def audience_size(mailing: Mailing) -> int:
     return mailing_audience(mailing).count()
 
 
-def audience_languages(mailing: Mailing, *, batch_size: int = 2000) -> dict[str, int]:
-    """How many members read each language (every language listed, zero included), read in
-    batches by primary key as the send does."""
-    audience = _audience(mailing)
+def audience_counts(choices: registry.AudienceChoices) -> dict[str, int]:
+    """How many members read each language (every language listed, zero included), counted in the
+    database: the live count asks this at each choice staff make. No audience chosen: nobody."""
     counts = dict.fromkeys(LANGUAGES, 0)
-    members = audience.members(mailing).order_by("pk")
-    last_pk = None
-    while True:
-        batch = list((members.filter(pk__gt=last_pk) if last_pk is not None else members)[:batch_size])
-        if not batch:
-            return counts
-        last_pk = batch[-1].pk
-        for member in batch:
-            counts[supported_language(audience.recipient(member).language)] += 1
+    audience = registry.audiences.get(choices.audience)
+    if audience is None:
+        return counts
+    language = F(audience.language) if isinstance(audience.language, str) else audience.language
+    rows = audience.members(choices).order_by().values(member_language=language).annotate(n=Count("pk"))
+    for row in rows:
+        counts[supported_language(row["member_language"])] += row["n"]
+    return counts
+
+
+def audience_languages(mailing: Mailing) -> dict[str, int]:
+    """How many of the mailing's audience read each language (every language listed)."""
+    return audience_counts(audience_choices(mailing))
 
 
 def languages_missing(mailing: Mailing) -> list[str]:
@@ -191,10 +218,10 @@ def _refuse_if_missing(mailing: Mailing) -> None:
         )
 
 
-def campaign_update_subscribers(mailing: Mailing) -> QuerySet:
+def campaign_update_subscribers(choices: registry.AudienceChoices) -> QuerySet:
     """Every active supporter who opted in to campaign updates (their preference is checked again
     when each email is written)."""
-    return registry.narrowed(User.objects.filter(is_active=True, email_preferences__campaign_updates=True), mailing)
+    return registry.narrowed(User.objects.filter(is_active=True, email_preferences__campaign_updates=True), choices)
 
 
 def audience_sample(mailing: Mailing, *, size: int) -> list[str]:
@@ -202,7 +229,7 @@ def audience_sample(mailing: Mailing, *, size: int) -> list[str]:
     an address."""
     audience = _audience(mailing)
     sample = []
-    for member in audience.members(mailing).order_by("pk")[:size]:
+    for member in mailing_audience(mailing).order_by("pk")[:size]:
         first_name, _link = audience.name_and_link(member, "")
         to = audience.recipient(member)
         place = getattr(member, "region", "") or getattr(to.user, "region", "") or "—"
@@ -306,6 +333,110 @@ def mailing_send_now(*, mailing_id: int, user=None) -> Mailing:
     return mailing
 
 
+def _send_arguments(mailing: Mailing) -> dict:
+    """What email_bulk_enqueue writes the mailing's outbox rows with: the send and the preview of
+    one recipient's email (mailing_preview) both use it, so they cannot differ."""
+    audience = _audience(mailing)
+    choices = audience_choices(mailing)
+    default_link = _default_action_link(mailing)
+    # Rendered once per language, not per recipient.
+    templates = {language: _template(mailing, language) for language in LANGUAGES if is_written(mailing, language)}
+    # Sending was refused while a language with readers was missing (_refuse_if_missing); a
+    # member who joined since gets a written language rather than nothing.
+    fallback = templates.get(settings.LANGUAGE_CODE) or next(iter(templates.values()), None)
+
+    def build(member):
+        language = sent_language(mailing, supported_language(audience.recipient(member).language))
+        if language not in templates and fallback is None:
+            return None  # nothing written in any language: nothing to send
+        subject, html, text = templates.get(language, fallback)
+        first_name, link = audience.name_and_link(member, default_link)
+        return {
+            "subject": personalise(subject, first_name=first_name, action_link=link, html=False),
+            "html": personalise(html, first_name=first_name, action_link=link, html=True),
+            "text": personalise(text, first_name=first_name, action_link=link, html=False),
+        }
+
+    return {
+        "audience": audience.members(choices),
+        "key_prefix": f"mailing:{mailing.pk}",
+        "category": audience.category,
+        "template": "",  # each recipient's content is finished here: sent as it is
+        "build": build,
+        "recipient": audience.recipient,
+        # Signers who did not opt in are no proof of consent: their accounts' preferences are asked.
+        "consent_checked": audience.consent_checked and choices.opted_in_only,
+        "from_email": _from_email(mailing),
+    }
+
+
+@dataclass(frozen=True)
+class RecipientPreview:
+    """One member of the audience and the email the send would give them (None: it gives none,
+    for want of an address or of a text in a language)."""
+
+    member: Any
+    label: str
+    message: EmailMultiAlternatives | None
+    suppressed: bool
+
+
+def member_label(mailing: Mailing, member, *, with_email: bool) -> str:
+    """ "Ana L. · QC · fr" (with the address only for staff who may see supporters' data)."""
+    audience = _audience(mailing)
+    first, last = (str(_lookup(member, field) or "") for field in audience.name_fields)
+    name = " ".join(part for part in (first, f"{last[:1]}." if last else "") if part) or _("A supporter")
+    place = _lookup(member, audience.region_field) or "—"
+    language = supported_language(audience.recipient(member).language)
+    label = f"{name} · {place} · {language}"
+    return f"{label} · {audience.recipient(member).email}" if with_email else label
+
+
+def _lookup(member, path: str):
+    value = member
+    for name in path.split("__"):
+        value = getattr(value, name, None) if value is not None else None
+    return value
+
+
+def audience_search(mailing: Mailing, *, query: str, with_email: bool, limit: int = 20) -> list:
+    """Members of the mailing's audience whose name has every word of `query` (their address too,
+    for staff who may see supporters' data); the first members without a query."""
+    audience = _audience(mailing)
+    members = mailing_audience(mailing)
+    for word in query.split()[:5]:
+        matches = Q()
+        for field in audience.name_fields:
+            matches |= Q(**{f"{field}__icontains": word})
+        if with_email:
+            for field in audience.email_fields:
+                matches |= Q(**{f"{field}__icontains": word})
+        members = members.filter(matches)
+    return list(members.order_by("pk")[:limit])
+
+
+def mailing_preview(*, mailing: Mailing, member_id, with_email: bool) -> RecipientPreview | None:
+    """The email one member of the audience gets, as the send writes it (_send_arguments, the
+    outbox row email_bulk_row builds) and delivery renders it (outbox_message): no second
+    template. None when `member_id` is not in the audience."""
+    try:
+        member = mailing_audience(mailing).filter(pk=member_id).first()
+    except (TypeError, ValueError, ValidationError):
+        member = None
+    if member is None:
+        return None
+    arguments = _send_arguments(mailing)
+    row = email_bulk_row(member, **arguments)
+    message = outbox_message(row)[1] if row is not None else None
+    suppressed = bool(row is not None and suppressed_hashes({email_hash(row.to_email)}, arguments["category"]))
+    return RecipientPreview(
+        member=member,
+        label=member_label(mailing, member, with_email=with_email),
+        message=message,
+        suppressed=suppressed,
+    )
+
+
 def mailing_deliver(*, mailing_id: int) -> int:
     """Writes the outbox rows of a mailing that is sending; returns the rows written.
 
@@ -319,36 +450,8 @@ def mailing_deliver(*, mailing_id: int) -> int:
         mailing = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).first() if mine else None
         if mailing is None:
             return 0
-        audience = _audience(mailing)
-        default_link = _default_action_link(mailing)
-        # Rendered once per language, not per recipient.
-        templates = {language: _template(mailing, language) for language in LANGUAGES if is_written(mailing, language)}
-
-        # Sending was refused while a language with readers was missing (_refuse_if_missing); a
-        # member who joined since gets a written language rather than nothing.
-        fallback = templates.get(settings.LANGUAGE_CODE) or next(iter(templates.values()), None)
-
-        def build(member):
-            language = sent_language(mailing, supported_language(audience.recipient(member).language))
-            if language not in templates and fallback is None:
-                return None  # nothing written in any language: nothing to send
-            subject, html, text = templates.get(language, fallback)
-            first_name, link = audience.name_and_link(member, default_link)
-            return {
-                "subject": personalise(subject, first_name=first_name, action_link=link, html=False),
-                "html": personalise(html, first_name=first_name, action_link=link, html=True),
-                "text": personalise(text, first_name=first_name, action_link=link, html=False),
-            }
-
         written = email_bulk_enqueue(
-            audience=audience.members(mailing),
-            key_prefix=f"mailing:{mailing.pk}",
-            category=audience.category,
-            template="",  # each recipient's content is finished here: sent as it is
-            build=build,
-            recipient=audience.recipient,
-            consent_checked=audience.consent_checked,
-            from_email=_from_email(mailing),
+            **_send_arguments(mailing),
             keep_going=lambda: Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).exists(),
         )
         Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(

@@ -170,10 +170,24 @@ class Mailing(models.Model):
     review = models.ForeignKey(
         "tracker.Review", on_delete=models.PROTECT, null=True, blank=True, related_name="mailings"
     )
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2; empty: any"))
-    region = models.CharField(_("province or state"), max_length=2, blank=True, help_text=_("e.g. QC; empty: any"))
+    # Staff choose these from lists in the admin (emails.admin.MailingForm); empty: any.
+    countries = models.JSONField(_("countries"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2 codes"))
+    regions = models.JSONField(_("provinces and territories"), default=list, blank=True)
     language = models.CharField(
         _("language"), max_length=8, blank=True, choices=[("en", _("English")), ("fr", _("French"))]
+    )
+    confirmed_only = models.BooleanField(
+        _("confirmed signatures only"),
+        default=True,
+        help_text=_("Otherwise signers who have not yet confirmed their address by email get it too."),
+    )
+    opted_in_only = models.BooleanField(
+        _("only those who asked for updates"),
+        default=True,
+        help_text=_(
+            "Otherwise signers who did not tick “keep me informed” get it too: only for news of the "
+            "action they signed (e.g. its delivery). Unsubscribed addresses never get it."
+        ),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)

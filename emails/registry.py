@@ -27,11 +27,26 @@ DigestSource = Callable[..., DigestPart]
 
 
 @dataclass(frozen=True)
+class AudienceChoices:
+    """What staff chose a mailing's audience by, read from a saved mailing or from the form they
+    are still filling in (the live count): the same members either way."""
+
+    audience: str
+    actions: tuple[int, ...] = ()
+    review: int | None = None
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    language: str = ""  # empty: both languages
+    confirmed_only: bool = True
+    opted_in_only: bool = True
+
+
+@dataclass(frozen=True)
 class Audience:
     """Who a mailing to this audience goes to, and how each member is addressed."""
 
-    # The members (signatures, follows, users) the mailing reaches, one per address.
-    members: Callable[[Any], QuerySet]
+    # AudienceChoices -> the members (signatures, follows, users) the mailing reaches, one per address.
+    members: Callable[[AudienceChoices], QuerySet]
     # A member -> emails.services.Recipient.
     recipient: Callable[[Any], Any]
     # (A member, the mailing's default action link) -> (first name, action link) for placeholders.
@@ -40,19 +55,29 @@ class Audience:
     category: str
     # Whether being a member is already the consent (an opt-in ticked, a follow confirmed).
     consent_checked: bool
+    # The member's language: a field name or an expression on the members' queryset (counted in the database).
+    language: Any = "language"
+    # The member's (first name, last name) lookups, by which staff find a recipient to preview.
+    name_fields: tuple[str, str] = ("first_name", "last_name")
+    # The member's address lookups: searched only for staff who may see supporters' data.
+    email_fields: tuple[str, ...] = ("email",)
+    # The member's province or territory lookup, shown beside the name.
+    region_field: str = "region"
 
 
 digest_sources: list[DigestSource] = []
 audiences: dict[str, Audience] = {}
 
 
-def narrowed(members: QuerySet, mailing, *, via: str = "", language: bool = True) -> QuerySet:
-    """The members in the mailing's country, region and language, where staff chose one, each read
-    from the member's own field or, with `via="user__"`, from its user's."""
-    for name in ("country", "region", "language") if language else ("country", "region"):
-        value = getattr(mailing, name)
-        if value:
-            members = members.filter(**{f"{via}{name}": value})
+def narrowed(members: QuerySet, choices: AudienceChoices, *, via: str = "", language: bool = True) -> QuerySet:
+    """The members in the chosen countries, provinces and language, where staff chose some, each
+    read from the member's own field or, with `via="user__"`, from its user's."""
+    if choices.countries:
+        members = members.filter(**{f"{via}country__in": choices.countries})
+    if choices.regions:
+        members = members.filter(**{f"{via}region__in": choices.regions})
+    if language and choices.language:
+        members = members.filter(**{f"{via}language": choices.language})
     return members
 
 

@@ -29,6 +29,7 @@ from .rendering import valid_address
 __all__ = [
     "Recipient",
     "email_bulk_enqueue",
+    "email_bulk_row",
     "email_enqueue",
     "email_row",
     "email_written",
@@ -284,6 +285,30 @@ def email_bulk_enqueue(
                 )
         written += len(outbox_write(rows))
     return written
+
+
+def email_bulk_row(
+    member,
+    *,
+    key_prefix: str,
+    category: str,
+    template: str,
+    build: Callable[[object], dict | None],
+    recipient: Callable[[object], Recipient] = _user_recipient,
+    consent_checked: bool = False,
+    from_email: str = "",
+    **_unused,
+) -> OutboxEmail | None:
+    """The row email_bulk_enqueue would write for one member, not saved (None: it writes none, for
+    want of an address or of content). A preview renders exactly this row. Takes the same
+    arguments as email_bulk_enqueue."""
+    to = recipient(member)
+    address = valid_address(to.email)
+    context = build(member) if address else None
+    if context is None:
+        return None
+    key = f"{key_prefix}:{member.pk}"[:255]
+    return _bulk_row(to, address.lower(), key, context, category, template, consent_checked, from_email=from_email)
 
 
 def _batches_by_pk(queryset: QuerySet, size: int):

@@ -220,3 +220,10 @@ def publish_anyway_if_asked(page) -> None:
     anyway = page.locator("input[type=submit][value='Publish anyway']")
     if anyway.count():
         click_and_wait(page, anyway)
+
+
+def choose_in_two_boxes(page, field: str, *labels: str) -> None:
+    """Moves options into the "chosen" box of one of Django's two-box widgets (filter_horizontal),
+    as staff do: select them in the available box, then press "Choose"."""
+    page.select_option(f"#id_{field}_from", label=list(labels))
+    page.click(f"#id_{field}_add")

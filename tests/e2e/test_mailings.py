@@ -8,7 +8,14 @@ from accounts.models import GROUP_CAMPAIGN_MANAGERS
 from emails.models import Mailing
 from tests.accounts.factories import PASSWORD
 from tests.campaigns.factories import ActionFactory, SignatureFactory
-from tests.e2e.helpers import click_and_wait, emails_to, last_email_to, sign_in_to_admin, staff_member
+from tests.e2e.helpers import (
+    choose_in_two_boxes,
+    click_and_wait,
+    emails_to,
+    last_email_to,
+    sign_in_to_admin,
+    staff_member,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,20 +35,22 @@ def test_a_campaign_manager_composes_previews_tests_and_sends_a_mailing(page):
         "#id_body_en", "Hello {first_name},\n\n**Please** [share the petition]({action_link}).<script>alert(1)</script>"
     )
     page.select_option("#id_audience", "signers")
-    page.select_option("#id_actions", [str(action.pk)])
+    choose_in_two_boxes(page, "actions", action.title)
+    expect(page.locator("#mailing-audience-count")).to_have_text("2 people: 2 read English.")
 
-    # Preview: saved (nothing sent), shown to the manager with their own name, scripts removed.
+    # Preview: saved (nothing sent), shown as the first recipient gets it, scripts removed.
     click_and_wait(page, "[name=_preview]")
-    expect(page.locator(".mailing-preview")).to_contain_text("Hello Camille,")
-    expect(page.locator(".mailing-preview strong")).to_have_text("Please")
+    email = page.frame_locator(".mailing-preview-frame")
+    expect(email.locator("body")).to_contain_text("Hello Ana,")
+    expect(email.locator("strong")).to_have_text("Please")
     assert "<script>alert(1)" not in page.content()
-    expect(page.locator("#content")).to_contain_text("This mailing would go to 2 people.")
+    expect(page.locator(".mailing-preview-summary")).to_have_text("2 people: 2 read English.")
     mailing = Mailing.objects.get()
     assert mailing.status == Mailing.Status.DRAFT
     assert emails_to("ana@example.org") == []
 
     page.goto(f"/admin/emails/mailing/{mailing.pk}/change/")
-    expect(page.locator("#content")).to_contain_text("The audience is 2 people now.")
+    expect(page.locator("#mailing-audience-count")).to_have_text("2 people: 2 read English.")
     click_and_wait(page, "[name=_send_test]")
     expect(page.locator(".messagelist")).to_contain_text("A test copy is on its way")
     test_copy = last_email_to(manager.email)

@@ -3,6 +3,7 @@ shows both with how many read each, and sending waits for a language that has re
 
 import pytest
 
+from campaigns.models import Signature
 from emails.mailings import MailingError, audience_languages, mailing_deliver, mailing_send_now
 from emails.models import Mailing
 from tests.campaigns.factories import ActionFactory, SignatureFactory
@@ -76,7 +77,7 @@ def test_a_language_nobody_reads_need_not_be_written(django_capture_on_commit_ca
     assert list(sent) == ["ana@example.org"]
 
 
-def test_the_preview_shows_both_languages_with_their_recipients(client, signers):
+def test_the_preview_shows_each_recipient_their_language_with_how_many_read_it(client, signers):
     client.force_login(manager())
     data = {
         **form(signers),
@@ -84,12 +85,14 @@ def test_the_preview_shows_both_languages_with_their_recipients(client, signers)
         "body_fr": "Bonjour {first_name}.",
         "_preview": "1",
     }
-    page = client.post(ADD, data).content.decode()
-    assert "This mailing would go to 3 people." in page
-    assert "English: 1 recipient" in page and "French: 2 recipients" in page
-    assert "Big news for Maya" in page and "Nouvelles pour Maya" in page
-    untranslated = client.post(ADD, {**data, "subject_fr": "", "body_fr": ""}).content.decode()
-    assert "sending is refused until it is" in untranslated
+    preview = client.post(ADD, data)["Location"]
+    ana = client.get(preview).content.decode()
+    assert "3 people: 1 read English, 2 read French." in ana
+    assert "Big news for Ana" in ana
+    eloise = Signature.objects.get(first_name="Éloïse")
+    assert "Nouvelles pour Éloïse" in client.get(preview, {"recipient": eloise.pk}).content.decode()
+    untranslated = client.get(client.post(ADD, {**data, "subject_fr": "", "body_fr": ""})["Location"])
+    assert "sending is refused until it is" in untranslated.content.decode()
 
 
 def test_a_mailing_needs_a_body_in_some_language(client, signers):

@@ -58,8 +58,8 @@ def form(action=None, **overrides):
         "audience": "signers",
         "actions": [action.pk] if action else [],
         "review": "",
-        "country": "",
-        "region": "",
+        "confirmed_only": "on",
+        "opted_in_only": "on",
         "language": "",
         "scheduled_at_0": "",
         "scheduled_at_1": "",
@@ -107,7 +107,7 @@ def test_a_campaign_manager_saves_without_sending(client):
     assert (created.status, created.subject) == (Mailing.Status.DRAFT, "Big news for {first_name}")
     assert OutboxEmail.objects.count() == 0
     page = client.get(f"/admin/emails/mailing/{created.pk}/change/")
-    assert b"The audience is 1 person now." in page.content
+    assert b"1 person: 1 read English." in page.content
 
 
 def test_an_unknown_placeholder_is_refused_with_a_clear_message(client):
@@ -135,12 +135,14 @@ def test_scheduling_in_the_past_is_refused(client):
 def test_preview_goes_to_staff_only(client):
     client.force_login(manager())
     action = ActionFactory()
-    SignatureFactory(action=action, opt_in=True)
+    SignatureFactory(action=action, opt_in=True, first_name="Ana")
     response = client.post(ADD, {**form(action, body_en="Hi {first_name} <script>alert(1)</script>"), "_preview": "1"})
-    assert response.status_code == 200
-    assert b"Hi Maya" in response.content
-    assert b"<script>alert(1)" not in response.content
-    assert b"This mailing would go to 1 person." in response.content
+    created = Mailing.objects.get()
+    assert response["Location"] == f"/admin/emails/mailing/{created.pk}/preview/"
+    page = client.get(response["Location"])
+    assert b"Hi Ana" in page.content
+    assert b"<script>alert(1)" not in page.content
+    assert b"1 person: 1 read English." in page.content
     assert OutboxEmail.objects.count() == 0
 
 
@@ -195,15 +197,16 @@ def test_audiences_narrowed_by_country_province_and_language():
     SignatureFactory(action=action, opt_in=True, region="QC", language="fr")
     SignatureFactory(action=action, opt_in=True, region="QC", language="en")
     SignatureFactory(action=action, opt_in=True, region="ON", language="fr")
-    assert audience_size(mailing(actions=[action], region="QC", language="fr", country="CA")) == 1
-    assert audience_size(mailing(actions=[action], country="US")) == 0
+    assert audience_size(mailing(actions=[action], regions=["QC"], language="fr", countries=["CA"])) == 1
+    assert audience_size(mailing(actions=[action], regions=["QC", "ON"], language="fr")) == 2
+    assert audience_size(mailing(actions=[action], countries=["US"])) == 0
 
     quebec = UserFactory(region="QC", country="CA", language="fr")
     ontario = UserFactory(region="ON", country="CA", language="fr")
     for user in (quebec, ontario):
         EmailPreferences.objects.update_or_create(user=user, defaults={"campaign_updates": True})
     UserFactory(region="QC", country="CA", language="fr")  # did not opt in
-    assert audience_size(mailing(audience="campaign_updates", region="QC")) == 1
+    assert audience_size(mailing(audience="campaign_updates", regions=["QC"])) == 1
 
     from tracker.models import Follow
 
@@ -212,7 +215,7 @@ def test_audiences_narrowed_by_country_province_and_language():
     Follow.objects.create(review=review, user=ontario)  # not confirmed
     Follow.objects.create(review=review, email="anon@example.org", language="fr", confirmed_at=timezone.now())
     assert audience_size(mailing(audience="followers", review=review)) == 2
-    assert audience_size(mailing(audience="followers", review=review, region="QC")) == 1
+    assert audience_size(mailing(audience="followers", review=review, regions=["QC"])) == 1
 
 
 def test_followers_mailing_is_a_tracker_update():

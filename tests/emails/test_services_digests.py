@@ -121,7 +121,7 @@ def test_a_mailing_narrowed_to_quebec_and_french_reaches_exactly_those(celery_wo
         subject_fr="Bonjour {first_name}",
         body_fr="Signez : {action_link}",
         audience="signers",
-        region="QC",
+        regions=["QC"],
         language="fr",
     )
     mailing.actions.set([action])
