@@ -46,11 +46,12 @@ class ProfileView(LoginRequiredMixin, FormView):
         user = self.request.user
         language_changed = form.cleaned_data["language"] != user.language
         services.profile_update(user=user, **form.cleaned_data)
+        if language_changed:
+            # The next page is in the new language, at its address (core.languages); the cookie
+            # keeps it after signing out, and this message is written in it too.
+            translation.activate(user.language)
         response = redirect("accounts:profile")
         if language_changed:
-            # The next page is already in the new language (the middleware reads user.language);
-            # the cookie keeps it after signing out, and this message is written in it too.
-            translation.activate(user.language)
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,

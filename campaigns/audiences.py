@@ -3,7 +3,9 @@ CampaignsConfig.ready."""
 
 from django.db.models import Min, QuerySet, Subquery
 
+from core.languages import prefixed
 from core.sites import absolute_url
+from core.translated import supported_language
 from emails.models import Category
 from emails.registry import Audience, AudienceChoices, narrowed
 from emails.services import Recipient
@@ -31,7 +33,8 @@ SIGNERS = Audience(
     recipient=lambda signature: Recipient(email=signature.email, user=signature.user, language=signature.language),
     name_and_link=lambda signature, default_link: (
         signature.first_name,
-        absolute_url(signature.action.get_absolute_url()),
+        # At the address of the signer's language (core.languages).
+        absolute_url(prefixed(signature.action.get_absolute_url(), supported_language(signature.language))),
     ),
     category=Category.CAMPAIGN_UPDATES,
     consent_checked=True,

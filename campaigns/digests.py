@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db.models import Count
 
-from core.sites import absolute_url
-from core.translated import in_language, supported_language, texts_of
+from core.translated import in_language, links_of, supported_language, texts_of
 
 from .models import Action, Campaign, Signature, TargetResponse, Threshold
 from .selectors import action_counts
@@ -80,7 +79,7 @@ class CampaignDigestPart:
             facts_for = self.action_progress.get(action_id)
             if facts_for is None:
                 continue
-            action = {"action": facts_for["title"][language], "url": facts_for["url"]}
+            action = {"action": facts_for["title"][language], "url": facts_for["url"][language]}
             for milestone in self.milestones.get(action_id, []):
                 if since <= milestone["at"] < until:
                     milestones.append(
@@ -106,7 +105,7 @@ def _live_campaigns(earliest: datetime, until: datetime) -> list[dict]:
         {
             "title": texts_of(campaign, "title"),
             "summary": texts_of(campaign, "summary"),
-            "url": absolute_url(campaign.get_absolute_url()),
+            "url": links_of(campaign.get_absolute_url()),
             "published_at": campaign.published_at,
         }
         for campaign in Campaign.objects.live().filter(published_at__gte=earliest, published_at__lt=until)
@@ -132,7 +131,7 @@ def _action_progress(action_ids: set[int], earliest: datetime, until: datetime) 
     return {
         action.pk: {
             "title": texts_of(action, "title"),
-            "url": absolute_url(action.get_absolute_url()),
+            "url": links_of(action.get_absolute_url()),
             "count": counts.get(action.pk, 0),
             "goal": action.goal,
             "has_new": action.pk in gains,

@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "campaigns.fastpath.page_cache.ActionPageCacheMiddleware",
     "campaigns.fastpath.lane.SigningLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -319,7 +319,7 @@ MFA_TOTP_ISSUER = "Rally"
 # Staff reach the admin only with two-factor authentication, except in development.
 ADMIN_REQUIRES_MFA = env.bool("ADMIN_REQUIRES_MFA", default=not DEBUG)
 
-# Internationalisation: public URLs carry no language prefix (see accounts.middleware).
+# Internationalisation: every public page at /en/…, /fr/… and without a prefix (core.languages).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 # locale_allauth: allauth's French reworded for Canada ("courriel"); after locale/, which `make

@@ -3,6 +3,11 @@
 import ipaddress
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from .languages import path_language
 
 
 class TrustedProxyMiddleware:
@@ -54,3 +59,19 @@ def rate_limit_client(address: str) -> str:
             return str(parsed.ipv4_mapped)
         return str(ipaddress.IPv6Network((parsed, IPV6_LIMIT_PREFIX), strict=False))
     return str(parsed)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware for core.languages' patterns: the language from the address's
+    prefix, else the cookie, else Accept-Language.
+
+    An unprefixed address is a page of its own here, never a redirect to a prefixed one: a 404
+    there stays a 404 (Django's middleware would send it to /<language>/… to 404 again). What
+    decides an unprefixed page's language is a request header, so shared caches are told to keep
+    one copy per Accept-Language and Cookie; a prefixed page has one language whoever asks."""
+
+    def process_response(self, request, response):
+        if path_language(request.path_info) is None:
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

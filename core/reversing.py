@@ -1,11 +1,13 @@
 """reverse() for the paths a signing request builds several times over (the action's own, and the
-signed links of its confirmation email), worked out once per process and URL configuration."""
+signed links of its confirmation email), worked out once per process, URL configuration and
+language (public paths carry the active language's prefix, core.languages)."""
 
 from functools import lru_cache
 from urllib.parse import quote
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import get_language
 
 # What a value stands in for; no reversed path contains it.
 _SLOT = "rally-reversing-slot"
@@ -21,7 +23,8 @@ def at_site_root(request=None) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _reversed(viewname: str, args: tuple, urlconf) -> str:
+def _reversed(viewname: str, args: tuple, urlconf, language: str | None) -> str:
+    # `language` is only the key: reverse() reads the active one, which it is.
     return reverse(viewname, args=list(args), urlconf=urlconf)
 
 
@@ -29,7 +32,7 @@ def reverse_cached(viewname: str, *args) -> str:
     """reverse(viewname, args=args), remembered: for values there are few of (slugs, ids)."""
     if not at_site_root():
         return reverse(viewname, args=list(args))
-    return _reversed(viewname, args, get_urlconf())
+    return _reversed(viewname, args, get_urlconf(), get_language())
 
 
 def reverse_around(viewname: str, value: str) -> str:

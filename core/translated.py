@@ -10,6 +10,9 @@ from django.utils.translation import get_language, override
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
+from .languages import prefixed
+from .sites import absolute_url
+
 DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
@@ -41,6 +44,12 @@ def texts_of(instance: Model, field: str) -> Texts:
         (language, getattr(instance, build_localized_fieldname(field, language), None) or english)
         for language in LANGUAGE_CODES
     )
+
+
+def links_of(path: str) -> Texts:
+    """A page's absolute link at each language's address ("/act/x/" -> {"fr": ".../fr/act/x/"}),
+    for many readers each of whom takes theirs (in_language)."""
+    return Texts((language, absolute_url(prefixed(path, language))) for language in LANGUAGE_CODES)
 
 
 def in_language(facts: dict, language: str) -> dict:

@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import audit
 from core.locks import exclusive
-from core.sites import absolute_url
-from core.translated import LANGUAGE_CODES, supported_language
+from core.translated import LANGUAGE_CODES, Texts, links_of, supported_language
 
 from . import registry
 from .delivery import outbox_message
@@ -136,9 +135,10 @@ def mailing_content(mailing: Mailing, *, first_name: str, action_link: str, lang
     )
 
 
-def _default_action_link(mailing: Mailing) -> str:
+def _default_action_links(mailing: Mailing) -> Texts:
+    """{action_link} where the audience has none of its own, at each language's address."""
     action = mailing.actions.order_by("pk").first() if mailing.pk else None
-    return absolute_url(action.get_absolute_url() if action else "/")
+    return links_of(action.get_absolute_url() if action else "/")
 
 
 def _audience(mailing: Mailing) -> registry.Audience:
@@ -262,7 +262,10 @@ class MailingError(Exception):
 def mailing_send_test(*, mailing: Mailing, to) -> OutboxEmail | None:
     """One copy to the staff member themself, in their language, with their own name in the placeholders."""
     content = mailing_content(
-        mailing, first_name=to.first_name, action_link=_default_action_link(mailing), language=to.language
+        mailing,
+        first_name=to.first_name,
+        action_link=_default_action_links(mailing)[supported_language(to.language)],
+        language=to.language,
     )
     return email_enqueue(
         key=f"mailing-test:{mailing.pk}:{secrets.token_hex(8)}",
@@ -338,7 +341,7 @@ def _send_arguments(mailing: Mailing) -> dict:
     one recipient's email (mailing_preview) both use it, so they cannot differ."""
     audience = _audience(mailing)
     choices = audience_choices(mailing)
-    default_link = _default_action_link(mailing)
+    default_links = _default_action_links(mailing)
     # Rendered once per language, not per recipient.
     templates = {language: _template(mailing, language) for language in LANGUAGES if is_written(mailing, language)}
     # Sending was refused while a language with readers was missing (_refuse_if_missing); a
@@ -346,11 +349,12 @@ def _send_arguments(mailing: Mailing) -> dict:
     fallback = templates.get(settings.LANGUAGE_CODE) or next(iter(templates.values()), None)
 
     def build(member):
-        language = sent_language(mailing, supported_language(audience.recipient(member).language))
+        reader_language = supported_language(audience.recipient(member).language)
+        language = sent_language(mailing, reader_language)
         if language not in templates and fallback is None:
             return None  # nothing written in any language: nothing to send
         subject, html, text = templates.get(language, fallback)
-        first_name, link = audience.name_and_link(member, default_link)
+        first_name, link = audience.name_and_link(member, default_links[reader_language])
         return {
             "subject": personalise(subject, first_name=first_name, action_link=link, html=False),
             "html": personalise(html, first_name=first_name, action_link=link, html=True),

@@ -11,11 +11,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.core import signing
 from django.urls import get_urlconf, reverse
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from core.sites import absolute_url, site_domain
 from core.tokens import token_open, token_seal
+from core.translated import supported_language
 
 from .models import BULK_CATEGORIES, Category, OutboxEmail
 
@@ -68,27 +69,31 @@ def unsubscribe_token_read(token: str) -> tuple[str, str] | None:
     return address, category
 
 
-# Every bulk email builds these links: resolved once per URLconf, not once per email (a failed
-# reverse() raises and catches an exception, which costs as much as rendering a template).
-@lru_cache(maxsize=4)
-def _unsubscribe_path(urlconf) -> tuple[str, str]:
-    return tuple(reverse("emails:unsubscribe", args=["TOKEN"], urlconf=urlconf).split("TOKEN"))
+# Every bulk email builds these links: resolved once per URLconf and language, not once per email
+# (a failed reverse() raises and catches an exception, which costs as much as rendering a template).
+@lru_cache(maxsize=8)
+def _unsubscribe_path(urlconf, language: str) -> tuple[str, str]:
+    with override(language):
+        return tuple(reverse("emails:unsubscribe", args=["TOKEN"], urlconf=urlconf).split("TOKEN"))
 
 
-@lru_cache(maxsize=4)
-def _preferences_path(urlconf) -> str:
-    return reverse("accounts:email-preferences", urlconf=urlconf)
+@lru_cache(maxsize=8)
+def _preferences_path(urlconf, language: str) -> str:
+    with override(language):
+        return reverse("accounts:email-preferences", urlconf=urlconf)
 
 
-def unsubscribe_url(*, address: str, category: str) -> str:
+def unsubscribe_url(*, address: str, category: str, language: str | None = None) -> str:
+    """The link in `language`'s address (the active language's by default): the page it opens,
+    and its consent wording, are in the recipient's language (core.languages)."""
     # Tokens are URL-safe (base64url), so they go in the path as they are.
-    before, after = _unsubscribe_path(get_urlconf())
+    before, after = _unsubscribe_path(get_urlconf(), supported_language(language or get_language()))
     return absolute_url(f"{before}{unsubscribe_token(address=address, category=category)}{after}")
 
 
-def preferences_path() -> str:
-    """Where supporters choose what they receive."""
-    return _preferences_path(get_urlconf())
+def preferences_path(language: str | None = None) -> str:
+    """Where supporters choose what they receive, in `language`'s address (the active one's by default)."""
+    return _preferences_path(get_urlconf(), supported_language(language or get_language()))
 
 
 def list_id(category: str) -> str:
@@ -100,10 +105,10 @@ def list_id(category: str) -> str:
 def unsubscribe_extras(email: OutboxEmail) -> dict:
     if email.category not in BULK_CATEGORIES:
         return {}
-    url = unsubscribe_url(address=email.to_email, category=email.category)
+    url = unsubscribe_url(address=email.to_email, category=email.category, language=email.language)
     return {
         "unsubscribe_url": url,
-        "preferences_url": absolute_url(preferences_path()),
+        "preferences_url": absolute_url(preferences_path(email.language)),
         # A sender may say more precisely why (e.g. "you signed the petition X and asked to hear more").
         "why": email.context.get("why") or _why(email.category, email.language),
         "headers": {

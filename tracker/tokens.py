@@ -4,6 +4,7 @@ the link in an old email still works). Both carry the follow's random token, nev
 from django.core import signing
 from django.urls import reverse
 
+from core.languages import prefixed
 from core.sites import absolute_url
 
 _CONFIRM_SALT = "rally.tracker.follow-confirm"
@@ -40,5 +41,7 @@ def confirm_url(follow) -> str:
     return absolute_url(reverse("tracker:follow-confirm", args=[confirm_token(follow)]))
 
 
-def unfollow_url(follow) -> str:
-    return absolute_url(reverse("tracker:unfollow", args=[unfollow_token(follow)]))
+def unfollow_url(follow, language: str | None = None) -> str:
+    """At `language`'s address (core.languages), else the active language's."""
+    path = reverse("tracker:unfollow", args=[unfollow_token(follow)])
+    return absolute_url(prefixed(path, language) if language else path)

@@ -3,17 +3,17 @@ and answered with the page the whole stack gave the first such supporter."""
 
 from django.http import HttpResponse
 from django.utils import translation
-from django.utils.translation import get_language_from_request
 
+from core.languages import language_from_request, path_language
 from core.process_copies import ProcessCopies
 from core.reversing import at_site_root
 
 from .. import fragments, selectors
 from ..services import ActionChanged
 from ..signing import sign_allowed, sign_attempt
-from .page_cache import ACTION_PAGE, kept, served, stateless_visitor
+from .page_cache import action_slug, kept, served, stateless_visitor
 
-# (slug, language) -> (the action's version, (headers, content)) of the page an anonymous
+# (slug, language, prefixed) -> (the action's version, (headers, content)) of the page an anonymous
 # supporter gets after signing.
 _submitted_pages = ProcessCopies(seconds=300)
 
@@ -60,14 +60,15 @@ class SigningLaneMiddleware:
     def __call__(self, request):
         if request.method != "POST" or not stateless_visitor(request) or not at_site_root(request):
             return self.get_response(request)
-        match = ACTION_PAGE.match(request.path_info)
-        if match is None:
+        slug = action_slug(request.path_info)
+        if slug is None:
             return self.get_response(request)
-        slug = match.group("slug")
         request.get_host()  # ALLOWED_HOSTS, as in ActionPageCacheMiddleware
-        # The same choice LocaleMiddleware makes (the switcher's cookie, then Accept-Language).
-        language = get_language_from_request(request)
-        page = _submitted_pages.get((slug, language))
+        # The same choice the language middleware makes (the prefix, else the switcher's cookie,
+        # else Accept-Language); a prefixed page and a negotiated one differ in their headers.
+        language = language_from_request(request)
+        address = (slug, language, path_language(request.path_info) is not None)
+        page = _submitted_pages.get(address)
         if page is not None:
             with translation.override(language):
                 if sign_in_lane(request, slug, version=page[0]):
@@ -75,5 +76,5 @@ class SigningLaneMiddleware:
         response = self.get_response(request)
         version = getattr(response, "shared_submitted_version", None)
         if version is not None and response.status_code == 200 and not response.cookies:
-            _submitted_pages.put((slug, language), (version, kept(response)))
+            _submitted_pages.put(address, (version, kept(response)))
         return response

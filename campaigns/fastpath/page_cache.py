@@ -39,13 +39,13 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.translation import get_language_from_request
 
+from core.languages import language_from_request, path_language, unprefixed
 from core.process_copies import ProcessCopies
 from core.reversing import at_site_root
 
-# /act/<slug>/ only: confirm and withdraw links have a second segment, as do the embed and the
-# signature list (which are not cached whole).
+# /act/<slug>/ only, with or without a language prefix (core.languages): confirm and withdraw links
+# have a second segment, as do the embed and the signature list (which are not cached whole).
 ACTION_PAGE = re.compile(r"^/act/(?P<slug>[-a-zA-Z0-9_]+)/$")
 # Only what a browser needs; never Set-Cookie (a shareable response has none anyway).
 _KEPT_HEADERS = frozenset(
@@ -77,25 +77,36 @@ _local_pages = ProcessCopies(seconds=LOCAL_SECONDS)
 LISTING_PAGES = {"/": "/home", "/campaigns/": "/campaigns"}
 
 
-def page_key(name: str, language: str) -> str:
-    return f"campaigns:page:{settings.RELEASE_ID}:{name}:{language}"
+def page_key(name: str, language: str, *, prefixed: bool = False) -> str:
+    """The page in `language`, at its unprefixed address (language negotiated, its answer varies
+    on Accept-Language and Cookie) or at the language's own /<language>/ address."""
+    return f"campaigns:page:{settings.RELEASE_ID}:{name}:{_address(language, prefixed)}"
 
 
-def fresh_key(name: str, language: str) -> str:
-    return f"campaigns:page-fresh:{settings.RELEASE_ID}:{name}:{language}"
+def fresh_key(name: str, language: str, *, prefixed: bool = False) -> str:
+    return f"campaigns:page-fresh:{settings.RELEASE_ID}:{name}:{_address(language, prefixed)}"
+
+
+def _address(language: str, prefixed: bool) -> str:
+    return f"/{language}/" if prefixed else language
+
+
+def _addresses() -> list[tuple[str, bool]]:
+    """Each language at each of its two addresses."""
+    return [(code, prefixed) for code, _label in settings.LANGUAGES for prefixed in (False, True)]
 
 
 def forget_pages(names: list[str], *, keep_stale: bool = True) -> None:
     """Makes these cached pages (actions' slugs or LISTING_PAGES' names), in every language, be
     rendered again by the next request; with keep_stale=False, nobody is served them again either.
     Only campaigns.invalidation calls this, once the change is committed."""
-    languages = [code for code, _label in settings.LANGUAGES]
-    keys = [fresh_key(name, code) for name in names for code in languages]
+    addresses = _addresses()
+    keys = [fresh_key(name, code, prefixed=prefixed) for name in names for code, prefixed in addresses]
     if not keep_stale:
-        keys += [page_key(name, code) for name in names for code in languages]
+        keys += [page_key(name, code, prefixed=prefixed) for name in names for code, prefixed in addresses]
     for name in names:
-        for code in languages:
-            _local_pages.forget(page_key(name, code))
+        for code, prefixed in addresses:
+            _local_pages.forget(page_key(name, code, prefixed=prefixed))
     if keys:
         cache.delete_many(keys)
 
@@ -119,16 +130,21 @@ def shared_page_visitor(request) -> bool:
     return not request.user.is_authenticated and stateless_visitor(request)
 
 
+def action_slug(path: str) -> str | None:
+    """The slug of an action page's path (/act/<slug>/, /fr/act/<slug>/), else None."""
+    match = ACTION_PAGE.match(unprefixed(path))
+    return match.group("slug") if match else None
+
+
 def _shareable_request(request) -> str | None:
     """The page's name (an action's slug, or one of LISTING_PAGES) when the request may be
     answered with a shared page, else None."""
     if request.method != "GET" or not stateless_visitor(request) or not at_site_root(request):
         return None
-    listing = LISTING_PAGES.get(request.path_info)
+    listing = LISTING_PAGES.get(unprefixed(request.path_info))
     if listing is not None:
         return listing
-    match = ACTION_PAGE.match(request.path_info)
-    return match.group("slug") if match else None
+    return action_slug(request.path_info)
 
 
 def served(cached: tuple) -> HttpResponse:
@@ -150,9 +166,12 @@ class ActionPageCacheMiddleware:
         # CommonMiddleware, which a hit never reaches, checks the Host against ALLOWED_HOSTS:
         # DisallowedHost here is answered with a 400 as it would be there.
         request.get_host()
-        # The same choice LocaleMiddleware makes (the switcher's cookie, then Accept-Language).
-        language = get_language_from_request(request)
-        key, fresh = page_key(slug, language), fresh_key(slug, language)
+        # The same choice the language middleware makes (the prefix, else the switcher's cookie,
+        # else Accept-Language): a prefixed page and a negotiated one are kept apart, their
+        # headers differ (Vary).
+        language = language_from_request(request)
+        prefixed = path_language(request.path_info) is not None
+        key, fresh = page_key(slug, language, prefixed=prefixed), fresh_key(slug, language, prefixed=prefixed)
         local = _local_pages.get(key)
         if local is not None:
             return served(local)

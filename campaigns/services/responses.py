@@ -19,8 +19,13 @@ def response_email_signers(*, response: TargetResponse, user=None) -> int:
     The body is read when each email is rendered, not copied into every row. Returns rows written."""
     response = TargetResponse.objects.select_related("action").get(pk=response.pk)
     action = response.action
-    action_url = absolute_url(action.get_absolute_url())
-    texts = in_each_language(lambda: {"action_title": action.title, "title": response.title})
+    texts = in_each_language(
+        lambda: {
+            "action_title": action.title,
+            "title": response.title,
+            "action_url": absolute_url(action.get_absolute_url()),
+        }
+    )
     written = email_bulk_enqueue(
         audience=Signature.objects.filter(action=action, status=Signature.Status.CONFIRMED, opt_in=True),
         key_prefix=f"response:{response.pk}",
@@ -29,7 +34,6 @@ def response_email_signers(*, response: TargetResponse, user=None) -> int:
         build=lambda signature: {
             **texts[supported_language(signature.language)],
             "first_name": signature.first_name,
-            "action_url": action_url,
             "response_id": response.pk,
             "responder": response.responder,
         },

@@ -82,21 +82,24 @@ def _claim_email_slot(signature: Signature) -> int | None:
 
 
 def _email_context(signature: Signature) -> dict:
+    """Its texts and links in the signer's language, whatever the request's (the links at that
+    language's address, core.languages)."""
     action = signature.action
-    with override(signature.language):
-        action_title = action.title  # the signer's language, whatever the request's
     # A letter's text is not in this email: anyone can type any address, and the confirmation
     # must never carry their words to a stranger's inbox. The confirm page shows it instead.
-    return {
-        "first_name": signature.first_name,
-        "action_title": action_title,
-        "action_kind": action.kind,
-        "action_url": f"{settings.SITE_URL}{action.get_absolute_url()}",
-        "withdraw_url": withdraw_url(signature.pk),
-    }
+    with override(signature.language):
+        return {
+            "first_name": signature.first_name,
+            "action_title": action.title,
+            "action_kind": action.kind,
+            "action_url": f"{settings.SITE_URL}{action.get_absolute_url()}",
+            "withdraw_url": withdraw_url(signature.pk),
+        }
 
 
 def _confirmation_email(signature: Signature, *, number: int) -> dict:
+    with override(signature.language):
+        link = confirm_url(signature.pk)
     return {
         "key": f"confirm:{signature.pk}" if number == 1 else f"confirm:{signature.pk}:{number}",
         "to": signature.email,
@@ -104,7 +107,7 @@ def _confirmation_email(signature: Signature, *, number: int) -> dict:
         "template": "campaigns/email/signature_confirm",
         "context": {
             **_email_context(signature),
-            "confirm_url": confirm_url(signature.pk),
+            "confirm_url": link,
             "expires_days": settings.SIGNATURE_CONFIRMATION_DAYS,
         },
         "user": signature.user,

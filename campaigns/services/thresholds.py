@@ -88,9 +88,13 @@ def threshold_notify_signers(*, threshold: Threshold, user=None) -> int:
     if threshold.reached_at is None:
         raise ThresholdNotReached(threshold.pk)
     action = threshold.action
-    action_url = _action_url(action)
     texts = in_each_language(
-        lambda: {"action_title": action.title, "threshold_name": threshold.name, "consequence": threshold.consequence}
+        lambda: {
+            "action_title": action.title,
+            "threshold_name": threshold.name,
+            "consequence": threshold.consequence,
+            "action_url": _action_url(action),
+        }
     )
     written = email_bulk_enqueue(
         audience=Signature.objects.filter(action=action, status=Signature.Status.CONFIRMED, opt_in=True),
@@ -100,7 +104,6 @@ def threshold_notify_signers(*, threshold: Threshold, user=None) -> int:
         build=lambda signature: {
             **texts[supported_language(signature.language)],
             "first_name": signature.first_name,
-            "action_url": action_url,
             "threshold_count": threshold.count,
         },
         recipient=lambda signature: Recipient(email=signature.email, user=signature.user, language=signature.language),

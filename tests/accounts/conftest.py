@@ -17,6 +17,6 @@ def supporter_client(client, supporter):
 @pytest.fixture
 def reauthenticated_client(supporter_client):
     """Signed in and just re-entered the password, as allauth asks before changing 2FA."""
-    response = supporter_client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    response = supporter_client.post("/en/accounts/reauthenticate/", {"password": PASSWORD})
     assert response.status_code == 302
     return supporter_client

@@ -12,22 +12,22 @@ from allauth.mfa.totp.internal.auth import (
 )
 
 ANONYMOUS_PAGES = [
-    "/accounts/login/",
-    "/accounts/signup/",
-    "/accounts/password/reset/",
-    "/accounts/password/reset/done/",
-    "/accounts/confirm-email/",
-    "/accounts/confirm-email/not-a-real-key/",
+    "/en/accounts/login/",
+    "/en/accounts/signup/",
+    "/en/accounts/password/reset/",
+    "/en/accounts/password/reset/done/",
+    "/en/accounts/confirm-email/",
+    "/en/accounts/confirm-email/not-a-real-key/",
 ]
 SIGNED_IN_PAGES = [
-    "/accounts/profile/",
-    "/accounts/email/preferences/",
-    "/accounts/data/",
-    "/accounts/email/",
-    "/accounts/password/change/",
-    "/accounts/logout/",
-    "/accounts/2fa/",
-    "/accounts/reauthenticate/",
+    "/en/accounts/profile/",
+    "/en/accounts/email/preferences/",
+    "/en/accounts/data/",
+    "/en/accounts/email/",
+    "/en/accounts/password/change/",
+    "/en/accounts/logout/",
+    "/en/accounts/2fa/",
+    "/en/accounts/reauthenticate/",
 ]
 
 
@@ -70,18 +70,18 @@ def test_anonymous_account_pages(client, db, url):
 @pytest.mark.parametrize("url", SIGNED_IN_PAGES)
 def test_signed_in_account_pages(supporter_client, url):
     audit = _audit(supporter_client.get(url))
-    if url != "/accounts/logout/":
+    if url != "/en/accounts/logout/":
         assert audit.fields
 
 
 def test_account_menu_links_everything_from_the_profile(supporter_client):
-    content = supporter_client.get("/accounts/profile/").content.decode()
+    content = supporter_client.get("/en/accounts/profile/").content.decode()
     for url in [
-        "/accounts/email/preferences/",
-        "/accounts/data/",
-        "/accounts/2fa/",
-        "/accounts/password/change/",
-        "/accounts/email/",
+        "/en/accounts/email/preferences/",
+        "/en/accounts/data/",
+        "/en/accounts/2fa/",
+        "/en/accounts/password/change/",
+        "/en/accounts/email/",
     ]:
         assert f'href="{url}"' in content
     assert 'aria-current="page"' in content
@@ -101,29 +101,29 @@ def _current_code(secret: str) -> str:
 
 def test_turning_on_two_factor_authentication(reauthenticated_client, supporter):
     client = reauthenticated_client
-    page = client.get("/accounts/2fa/totp/activate/")
+    page = client.get("/en/accounts/2fa/totp/activate/")
     audit = _audit(page)
     assert 'src="data:image/svg+xml;base64,' in page.content.decode()
     assert "id_code" in audit.fields
 
-    wrong = client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+    wrong = client.post("/en/accounts/2fa/totp/activate/", {"code": "000000"})
     assert wrong.status_code == 200
     assert b'id="id_code_error"' in wrong.content
 
     secret = client.session[SECRET_SESSION_KEY]
-    response = client.post("/accounts/2fa/totp/activate/", {"code": _current_code(secret)})
+    response = client.post("/en/accounts/2fa/totp/activate/", {"code": _current_code(secret)})
 
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=supporter, type=Authenticator.Type.TOTP).exists()
     assert Authenticator.objects.filter(user=supporter, type=Authenticator.Type.RECOVERY_CODES).exists()
-    _audit(client.get("/accounts/2fa/"))
-    codes = client.get("/accounts/2fa/recovery-codes/")
+    _audit(client.get("/en/accounts/2fa/"))
+    codes = client.get("/en/accounts/2fa/recovery-codes/")
     _audit(codes)
     assert b'id="recovery_codes"' in codes.content
-    assert b"text-bg-success" in client.get("/accounts/profile/").content
-    export = client.get("/accounts/data/export/").json()["accounts"]["two_factor_authentication"]
+    assert b"text-bg-success" in client.get("/en/accounts/profile/").content
+    export = client.get("/en/accounts/data/export/").json()["accounts"]["two_factor_authentication"]
     assert export["enabled"] is True
-    assert secret not in client.get("/accounts/data/export/").content.decode()
+    assert secret not in client.get("/en/accounts/data/export/").content.decode()
 
 
 def test_signing_in_with_two_factor_authentication(client, supporter):
@@ -131,10 +131,10 @@ def test_signing_in_with_two_factor_authentication(client, supporter):
 
     secret = "JBSWY3DPEHPK3PXP"
     TOTP.activate(supporter, secret)
-    response = client.post("/accounts/login/", {"login": supporter.email, "password": "a-Strong-passw0rd"})
-    assert response.url == "/accounts/2fa/authenticate/"
+    response = client.post("/en/accounts/login/", {"login": supporter.email, "password": "a-Strong-passw0rd"})
+    assert response.url == "/en/accounts/2fa/authenticate/"
     _audit(client.get(response.url))
 
-    done = client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret)})
+    done = client.post("/en/accounts/2fa/authenticate/", {"code": _current_code(secret)})
     assert done.status_code == 302
-    assert client.get("/accounts/profile/").status_code == 200
+    assert client.get("/en/accounts/profile/").status_code == 200

@@ -21,7 +21,7 @@ def test_password_reset_mail_links_to_site_url(client, supporter):
     assert response.status_code == 302
     assert len(delivered_mail()) == 1
     link = _link_in(delivered_mail()[0])
-    assert link.startswith("http://testserver/accounts/password/reset/key/")
+    assert link.startswith("http://testserver/en/accounts/password/reset/key/")
 
 
 def test_password_reset_link_ignores_the_host_header(client, supporter, settings):
@@ -29,7 +29,7 @@ def test_password_reset_link_ignores_the_host_header(client, supporter, settings
     client.post(RESET_URL, {"email": supporter.email}, HTTP_HOST="localhost")
 
     body = delivered_mail()[0].body
-    assert _link_in(delivered_mail()[0]).startswith("https://rally.example.org/accounts/password/reset/key/")
+    assert _link_in(delivered_mail()[0]).startswith("https://rally.example.org/en/accounts/password/reset/key/")
     assert "localhost" not in body
     assert "testserver" not in body
 

@@ -10,8 +10,8 @@ from accounts.services import consent_record, preferences_update
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.personal_data_probe import personal_data as probe
 
-DATA_URL = "/accounts/data/"
-EXPORT_URL = "/accounts/data/export/"
+DATA_URL = "/en/accounts/data/"
+EXPORT_URL = "/en/accounts/data/export/"
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-PROFILE_URL = "/accounts/profile/"
+PROFILE_URL = "/en/accounts/profile/"
 
 
 def _profile(**changes):
@@ -25,7 +25,7 @@ def test_profile_url_name():
 def test_profile_needs_signing_in(client, db):
     response = client.get(PROFILE_URL)
     assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
+    assert response.url.startswith("/en/accounts/login/")
 
 
 def test_profile_shows_the_saved_values_and_every_field_labelled(supporter_client, supporter):
@@ -42,7 +42,7 @@ def test_profile_shows_the_saved_values_and_every_field_labelled(supporter_clien
 def test_country_names_follow_the_page_language(supporter_client, supporter):
     supporter.language = "fr"
     supporter.save()
-    content = supporter_client.get(PROFILE_URL).content.decode()
+    content = supporter_client.get("/accounts/profile/").content.decode()  # unprefixed: the preference decides
     assert '<option value="DE">Allemagne</option>' in content
 
 
@@ -120,7 +120,7 @@ def test_changing_the_language_applies_at_once(supporter_client, supporter):
     assert supporter.language == "fr"
     assert response["Content-Language"] == "fr"
     assert '<html lang="fr">' in response.content.decode()
-    assert response.redirect_chain[0][0] == PROFILE_URL
+    assert response.redirect_chain[0][0] == "/fr/accounts/profile/"  # the new language's address
     assert supporter_client.cookies["rally_language"].value == "fr"
 
 

@@ -25,7 +25,7 @@ def test_signup_sends_a_verification_link_that_confirms_only_on_post(client, db)
     assert not address.verified
     assert len(delivered_mail()) == 1
     link = _link_in(delivered_mail()[0])
-    assert link.startswith("http://testserver/accounts/confirm-email/")
+    assert link.startswith("http://testserver/en/accounts/confirm-email/")
 
     page = client.get(link.removeprefix("http://testserver"))
     assert page.status_code == 200
@@ -124,7 +124,7 @@ def test_unverified_address_cannot_sign_in_yet(client, db):
     user = UserFactory(verified=False)
     response = client.post(LOGIN_URL, {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == "/accounts/confirm-email/"
+    assert response.url == "/en/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
 
 

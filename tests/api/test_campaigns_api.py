@@ -38,7 +38,7 @@ def test_actions_list_has_the_promised_fields(client, petition):
         "status": "live",
         "goal": 500,
         "count": 4,
-        "url": "http://testserver/act/suspend-stca/",
+        "url": "http://testserver/en/act/suspend-stca/",
         "campaign": "safe-haven",
     }
 
@@ -68,7 +68,7 @@ def test_campaign_list_and_detail(client, petition):
     body = client.get("/api/campaigns/").json()
     assert [c["slug"] for c in body["results"]] == ["safe-haven"]
     assert body["results"][0]["actions"] == ["suspend-stca"]
-    assert body["results"][0]["url"] == "http://testserver/campaigns/safe-haven/"
+    assert body["results"][0]["url"] == "http://testserver/en/campaigns/safe-haven/"
     detail = client.get("/api/campaigns/safe-haven/").json()
     assert detail["actions"][0]["count"] == 4
     assert "story_html" in detail

@@ -33,9 +33,9 @@ def test_the_list_is_paginated_and_public_only(client, review):
     [item] = body["results"]
     assert item["slug"] == "united-states"
     assert item["status"] == "under_review"
-    assert item["url"] == "http://testserver/tracker/united-states/"
+    assert item["url"] == "http://testserver/en/tracker/united-states/"
     assert item["api_url"] == "http://testserver/api/tracker/reviews/united-states/"
-    assert item["feed_url"] == "http://testserver/tracker/united-states/feed/"
+    assert item["feed_url"] == "http://testserver/en/tracker/united-states/feed/"
 
 
 def test_the_detail_has_factors_published_developments_figures_statements_and_sources(client, review):
@@ -61,7 +61,7 @@ def test_the_detail_has_factors_published_developments_figures_statements_and_so
     assert [item["title"] for item in body["developments"]] == ["Separations"]
     assert body["developments"][0]["factors"] == ["b"]
     assert body["developments"][0]["corrections"][0]["text"] == "1,995"
-    assert body["developments"][0]["url"].startswith("http://testserver/tracker/united-states/developments/")
+    assert body["developments"][0]["url"].startswith("http://testserver/en/tracker/united-states/developments/")
     assert body["figures"][0]["value"] == "2000.00" and body["figures"][0]["qualifier"] == "nearly"
     assert body["statements"][0]["speaker_name"] == "Jenny Kwan"
     titles = {item["title"] for item in body["sources"]}

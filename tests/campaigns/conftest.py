@@ -37,7 +37,7 @@ def sign(client, django_capture_on_commit_callbacks):
 
 def link_from(message, kind: str) -> str:
     """The path of the confirm or withdraw link in an email."""
-    match = re.search(rf"http://testserver(/act/{kind}/[^/\s]+/)", message.body)
+    match = re.search(rf"http://testserver(/(?:en|fr)/act/{kind}/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 

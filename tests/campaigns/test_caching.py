@@ -85,7 +85,7 @@ def test_the_shared_page_signs_from_this_site_and_refuses_other_origins(action, 
         referred = browser.post(
             f"/act/{action.slug}/",
             {**FORM, "email": "ben@example.org"},
-            headers={"Referer": f"http://testserver/act/{action.slug}/"},
+            headers={"Referer": f"http://testserver/en/act/{action.slug}/"},
         )
     assert referred.status_code == 200
     assert set(Signature.objects.values_list("email", flat=True)) == {"ana@example.org", "ben@example.org"}
@@ -289,7 +289,7 @@ def test_the_pages_after_signing_and_confirming_keep_their_share_links(sign, con
     confirmed = confirm(mail.outbox[0]).content.decode()
     assert "Almost done" in submitted and "your signature counts" in confirmed
     for html in (submitted, confirmed):
-        assert f"facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver%2Fact%2F{action.slug}%2F" in html
+        assert f"facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver%2Fen%2Fact%2F{action.slug}%2F" in html
 
 
 def test_a_fragment_with_a_slot_is_refused_where_no_token_can_go():

@@ -131,8 +131,8 @@ def test_confirm_page_says_what_happened_to_a_withdrawn_signature(client, action
 def test_the_confirmation_email_carries_confirm_and_withdraw_links_from_site_url(sign, action):
     sign(action)
     [message] = mail.outbox
-    assert "http://testserver/act/confirm/" in message.body
-    assert "http://testserver/act/withdraw/" in message.body
+    assert "http://testserver/en/act/confirm/" in message.body
+    assert "http://testserver/en/act/withdraw/" in message.body
     assert "Suspend the STCA" in message.subject
     html = message.alternatives[0][0]
     assert "/act/confirm/" in html

@@ -27,7 +27,7 @@ def test_the_embed_is_a_minimal_frameable_page(client, action):
     csp = response.headers["Content-Security-Policy"]
     assert f"frame-ancestors 'self' {PARTNER}" in csp
     assert 'class="navbar' not in html and 'name="email"' in html and 'name="website"' in html
-    assert f'action="{embed_url(action)}"' in html
+    assert f'action="/en{embed_url(action)}"' in html  # at the reader's language's address
     assert "csrfmiddlewaretoken" not in html
     assert "style=" not in html
 

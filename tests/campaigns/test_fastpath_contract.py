@@ -21,7 +21,7 @@ TRUSTED_PROXY = "core.middleware.TrustedProxyMiddleware"
 # Each skipped by the fast path for the requests it answers: they must stay behind it.
 BEHIND = (
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

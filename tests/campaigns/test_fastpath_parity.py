@@ -109,7 +109,7 @@ def client_for(visit: Visit, language: str, user) -> Client:
     return client
 
 
-def walk(language: str, *, fast: bool, capture) -> list[Answer]:
+def walk(language: str, *, fast: bool, capture, prefix: str = "") -> list[Answer]:
     """Every visit, in order, down one road; what they wrote is undone afterwards."""
     forget_cached()
     middleware = settings.MIDDLEWARE if fast else without_fast_path(settings.MIDDLEWARE)
@@ -124,7 +124,7 @@ def walk(language: str, *, fast: bool, capture) -> list[Answer]:
             user = UserFactory(email=SIGNED_IN, first_name="Sam", last_name="Signed")
         for number, visit in enumerate(VISITS):
             client = client_for(visit, language, user)
-            path = f"/act/{action.slug}/" + (f"?{visit.query}" if visit.query else "")
+            path = f"{prefix}/act/{action.slug}/" + (f"?{visit.query}" if visit.query else "")
             # What runs after a commit (emails handed over, counts folded, pages forgotten) runs
             # after each request, as it would after the request's own transaction.
             with capture(execute=True):
@@ -140,10 +140,12 @@ def walk(language: str, *, fast: bool, capture) -> list[Answer]:
     return answers
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_the_fast_path_answers_as_the_whole_stack(language, django_capture_on_commit_callbacks):
-    fast = walk(language, fast=True, capture=django_capture_on_commit_callbacks)
-    whole = walk(language, fast=False, capture=django_capture_on_commit_callbacks)
+# (the browser's language, the address's prefix): unprefixed, the browser's language decides; at
+# /fr/ or /en/ (core.languages) the prefix does, here against the browser's.
+@pytest.mark.parametrize(("language", "prefix"), [("en", ""), ("fr", ""), ("en", "/fr"), ("fr", "/en")])
+def test_the_fast_path_answers_as_the_whole_stack(language, prefix, django_capture_on_commit_callbacks):
+    fast = walk(language, fast=True, capture=django_capture_on_commit_callbacks, prefix=prefix)
+    whole = walk(language, fast=False, capture=django_capture_on_commit_callbacks, prefix=prefix)
     for visit, by_fast, by_whole in zip(VISITS, fast, whole, strict=True):
         assert by_fast.fast == visit.fast, visit
         assert not by_whole.fast, visit
@@ -154,10 +156,10 @@ def test_the_fast_path_answers_as_the_whole_stack(language, django_capture_on_co
         ), visit
         assert by_fast.body == by_whole.body, visit
         assert by_fast.rows == by_whole.rows, visit
-    # The walk went where it meant to: pages in the language asked for (a signed-in supporter
-    # gets their own preference's), every kind of answer.
+    # The walk went where it meant to: pages in the language asked for, or the prefix's (a
+    # signed-in supporter gets their own preference's where there is no prefix), every kind of answer.
     anonymous = [answer for visit, answer in zip(VISITS, fast, strict=True) if visit.visitor != "signed in"]
-    assert {answer.headers.get("Content-Language") for answer in anonymous} == {language}
+    assert {answer.headers.get("Content-Language") for answer in anonymous} == {prefix.strip("/") or language}
     assert {answer.status for answer in fast} == {200, 400, 403, 409}
     final = fast[-1].rows
     assert {row[1] for row in final["signatures"]} == {"pending", "confirmed", "fraud"}

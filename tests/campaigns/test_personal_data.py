@@ -23,7 +23,7 @@ def test_export_lists_the_users_signatures_as_json(action):
     assert len(data["signatures"]) == 2
     first = data["signatures"][0]
     assert first["first_name"] == "Dana" and first["email"] == "dana@example.org" and first["opt_in"] is True
-    assert first["action_url"] == f"http://testserver/act/{action.slug}/"
+    assert first["action_url"] == f"http://testserver/en/act/{action.slug}/"
 
 
 def test_erase_keeps_confirmed_signatures_counted_without_personal_data(action):

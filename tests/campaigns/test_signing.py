@@ -144,7 +144,7 @@ def test_opt_in_records_consent_with_the_wording_and_the_page(sign, action):
     record = ConsentRecord.objects.get()
     assert record.topic == ConsentRecord.Topic.ACTION_OPT_IN and record.granted
     assert record.email == "ana@example.org"
-    assert record.source == f"http://testserver/act/{action.slug}/"
+    assert record.source == f"http://testserver/en/act/{action.slug}/"
     assert record.wording.startswith("Yes, keep me informed")
     assert Signature.objects.get().opt_in is True
 

@@ -39,7 +39,7 @@ def test_the_rows_of_a_new_signature_are_those_the_orm_writes(sign, action):
     assert consent.source.endswith(f"/act/{action.slug}/") and consent.wording
     # The emailed link names the row that was written.
     [message] = mail.outbox
-    assert link_from(message, "confirm").startswith("/act/confirm/")
+    assert link_from(message, "confirm").startswith("/en/act/confirm/")
 
 
 def test_suspected_fraud_is_written_alone(sign, action):

@@ -45,7 +45,7 @@ def test_a_client_script_name_prefixes_no_link():
 
     html = _server_client().get(f"/act/{action.slug}/", SCRIPT_NAME=POISON).content.decode()
 
-    assert f'"/act/{action.slug}/"' in html and 'href="/campaigns/"' in html
+    assert f'"/en/act/{action.slug}/"' in html and 'href="/en/campaigns/"' in html
     assert POISON not in html
 
 
@@ -68,11 +68,11 @@ def test_a_page_built_under_another_prefix_is_kept_for_nobody(settings, path):
 def test_links_remembered_at_the_root_are_never_those_made_under_another_prefix():
     set_script_prefix(f"{POISON}/")
     try:
-        assert reverse_cached("campaigns:action-detail", "prefix-test") == f"{POISON}/act/prefix-test/"
+        assert reverse_cached("campaigns:action-detail", "prefix-test") == f"{POISON}/en/act/prefix-test/"
     finally:
         set_script_prefix("/")
     assert get_script_prefix() == "/"
-    assert reverse_cached("campaigns:action-detail", "prefix-test") == "/act/prefix-test/"
+    assert reverse_cached("campaigns:action-detail", "prefix-test") == "/en/act/prefix-test/"
 
 
 def _raw_get(port: int, path: str, headers: dict) -> tuple[int, str]:

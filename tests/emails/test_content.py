@@ -58,14 +58,14 @@ def test_bulk_email_says_why_and_carries_a_working_unsubscribe_link_and_headers(
 
     headers = message.extra_headers
     url = headers["List-Unsubscribe"].strip("<>")
-    assert url.startswith("http://testserver/email/unsubscribe/")
+    assert url.startswith("http://testserver/en/email/unsubscribe/")
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     label = category.replace("_", "-")
     assert headers["List-Id"] == f"{label} <{label}.testserver>"
     for body in (message.body, html_part(message)):
         assert url in body
         assert "You get this email because" in body
-        assert "http://testserver/accounts/email/preferences/" in body
+        assert "http://testserver/en/accounts/email/preferences/" in body
     # The link in the email works: it shows the unsubscribe page.
     assert client.get(url.removeprefix("http://testserver")).status_code == 200
     # The headers survive serialisation (folded, as long headers are) and read back whole.
@@ -177,7 +177,7 @@ def test_allauth_password_reset_goes_through_the_outbox(client, django_capture_o
     assert row.category == Category.TRANSACTIONAL
     assert row.key.startswith("account:password_reset_key:")
     assert row.status == OutboxEmail.Status.SENT
-    assert "http://testserver/accounts/password/reset/key/" in mail.outbox[0].body
+    assert "http://testserver/en/accounts/password/reset/key/" in mail.outbox[0].body
     assert "Rally demo organisation" in mail.outbox[0].body  # in the one layout too
 
 

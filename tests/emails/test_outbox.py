@@ -95,7 +95,7 @@ def test_bulk_email_carries_one_click_unsubscribe_headers():
     enqueue(key="k:bulk", category=Category.CAMPAIGN_UPDATES, user=user)
     outbox_deliver()
     headers = mail.outbox[0].extra_headers
-    assert headers["List-Unsubscribe"].startswith("<http://testserver/email/unsubscribe/")
+    assert headers["List-Unsubscribe"].startswith("<http://testserver/en/email/unsubscribe/")
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "List-Id" in headers
     assert "/email/unsubscribe/" in mail.outbox[0].body
@@ -253,7 +253,7 @@ def test_allauth_mail_goes_through_the_outbox(client, django_capture_on_commit_c
     row = OutboxEmail.objects.get(to_email="new@example.org")
     assert row.category == Category.TRANSACTIONAL
     assert row.status == OutboxEmail.Status.SENT
-    assert "http://testserver/accounts/confirm-email/" in mail.outbox[0].body
+    assert "http://testserver/en/accounts/confirm-email/" in mail.outbox[0].body
 
 
 def test_healthz_counts_queued_and_failed(client, settings):

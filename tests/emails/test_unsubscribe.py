@@ -36,7 +36,7 @@ def test_get_shows_a_button_and_the_preferences_and_changes_nothing(client):
     content = response.content.decode()
     assert '<form method="post"' in content
     assert 'type="submit"' in content
-    assert 'href="/accounts/email/preferences/"' in content
+    assert 'href="/en/accounts/email/preferences/"' in content
     assert "ana@example.org" not in content  # addresses never appear on public pages
     assert response["Cache-Control"].startswith("max-age=0")
     assert not Suppression.objects.exists()
@@ -188,7 +188,7 @@ def test_a_bad_token_shows_a_clear_page_and_changes_nothing(client, mangle, meth
 
     assert response.status_code == 400
     assert b"This link does not work" in response.content
-    assert b'href="/accounts/email/preferences/"' in response.content
+    assert b'href="/en/accounts/email/preferences/"' in response.content
     assert not Suppression.objects.exists()
     assert not ConsentRecord.objects.exists()
 

@@ -41,8 +41,8 @@ def test_the_feed_is_valid_atom_with_the_required_elements(client, review, setti
     links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
     # Absolute links from SITE_URL, never from the request's Host header.
     assert links == {
-        "alternate": "http://testserver/tracker/united-states/",
-        "self": "http://testserver/tracker/united-states/feed/",
+        "alternate": "http://testserver/en/tracker/united-states/",
+        "self": "http://testserver/en/tracker/united-states/feed/",
     }
 
     entries = feed.findall(f"{ATOM}entry")
@@ -53,7 +53,7 @@ def test_the_feed_is_valid_atom_with_the_required_elements(client, review, setti
             assert entry.find(f"{ATOM}{name}").text, name
         link = entry.find(f"{ATOM}link")
         assert link.get("rel") == "alternate"
-        assert link.get("href").startswith("http://testserver/tracker/united-states/developments/")
+        assert link.get("href").startswith("http://testserver/en/tracker/united-states/developments/")
         ids.add(entry.find(f"{ATOM}id").text)
     assert len(ids) == 2
     corrected = next(entry for entry in entries if "children" in entry.find(f"{ATOM}title").text)

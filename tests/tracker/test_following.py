@@ -34,7 +34,7 @@ def _follow_by_email(client, review, django_capture_on_commit_callbacks, **data)
 
 
 def _confirm_path(message) -> str:
-    return re.search(r"http://testserver(/tracker/follow/confirm/[^/\s]+/)", message.body).group(1)
+    return re.search(r"http://testserver(/en/tracker/follow/confirm/[^/\s]+/)", message.body).group(1)
 
 
 def test_the_review_page_shows_the_exact_consent_wording(client, review):

@@ -126,7 +126,7 @@ def test_the_unfollow_link_in_the_email_works_with_a_cookieless_post(
     _publish(review, "First", TEN_OH_FIVE)
     _send(TEN_OH_FIVE + datetime.timedelta(hours=1), django_capture_on_commit_callbacks)
     message = next(message for message in mail.outbox if message.to == ["ana@example.org"])
-    url = re.search(r"http://testserver(/tracker/unfollow/[^/\s]+/)", message.body).group(1)
+    url = re.search(r"http://testserver(/en/tracker/unfollow/[^/\s]+/)", message.body).group(1)
 
     browser = Client(enforce_csrf_checks=True)
     assert browser.get(url).status_code == 200

@@ -89,7 +89,7 @@ def test_the_review_page_embeds_its_related_actions_with_their_form(client):
     review.related_actions.add(petition)
     html = client.get(review.get_absolute_url()).content.decode()
     assert "Suspend the STCA" in html
-    assert 'action="/act/suspend-stca/"' in html
+    assert 'action="/en/act/suspend-stca/"' in html
     assert 'name="first_name"' in html and 'name="website"' in html
     assert "css/campaigns.css" in html  # hides the honeypot
 
@@ -131,7 +131,7 @@ def test_a_development_has_a_permalink_with_its_corrections(client, review):
     development = DevelopmentFactory(review=review, title="Nearly 2,000 children", summary="About **2,000**.")
     services.development_correct(development=development, text="DHS later gave 1,995.")
     url = development.get_absolute_url()
-    assert url == f"/tracker/united-states/developments/{development.pk}-nearly-2000-children/"
+    assert url == f"/en/tracker/united-states/developments/{development.pk}-nearly-2000-children/"
     page = client.get(url).content.decode()
     assert "<strong>2,000</strong>" in page
     assert "Correction" in page and "DHS later gave 1,995." in page

@@ -29,7 +29,7 @@ def test_the_headline_has_status_factors_and_latest_developments():
     headline = tracker_headline()
     assert headline.review == review
     assert headline.status_label == review.get_status_display()
-    assert headline.url == "/tracker/" + review.slug + "/"
+    assert headline.url == "/en/tracker/" + review.slug + "/"
     assert [factor.paragraph for factor in headline.factors] == ["a"]
     assert [development.title for development in headline.latest_developments] == ["Day 5", "Day 4", "Day 3"]
 

@@ -77,8 +77,14 @@ def _follow_user(*, review: Review, user: User, delivery: str, source: str) -> F
 def _send_confirmation(follow: Follow, now) -> None:
     follow.confirmation_sent_at = now
     follow.save(update_fields=["confirmation_sent_at"])
+    # The follower's language, whatever the request's: the title, and the links' addresses.
     with override(follow.language):
-        review_title = follow.review.title  # the follower's language, whatever the request's
+        context = {
+            "review_title": follow.review.title,
+            "review_url": absolute_url(follow.review.get_absolute_url()),
+            "confirm_url": confirm_url(follow),
+            "valid_days": CONFIRM_MAX_AGE // 86400,
+        }
     # The throttle (confirmation_sent_at, written in this transaction) decides whether to send;
     # the key only has to be unique per send.
     email_enqueue(
@@ -86,12 +92,7 @@ def _send_confirmation(follow: Follow, now) -> None:
         to=follow.email,
         category=Category.TRANSACTIONAL,
         template="tracker/email/follow_confirm",
-        context={
-            "review_title": review_title,
-            "review_url": absolute_url(follow.review.get_absolute_url()),
-            "confirm_url": confirm_url(follow),
-            "valid_days": CONFIRM_MAX_AGE // 86400,
-        },
+        context=context,
         language=follow.language,
     )
 

@@ -98,7 +98,7 @@ def notification_batch_send(*, batch_id: int, now: datetime | None = None) -> in
                 build=lambda follow: {
                     **common[supported_language(_recipient(follow).language)],
                     "first_name": follow.user.first_name if follow.user_id else "",
-                    "unfollow_url": unfollow_url(follow),
+                    "unfollow_url": unfollow_url(follow, supported_language(_recipient(follow).language)),
                 },
                 recipient=_recipient,
                 # Confirming the follow was the supporter's consent to exactly this email.
