@@ -94,8 +94,9 @@ def bar_chart(title: str, figures: list[Figure]) -> Chart:
 
 def series_charts(figures: list[Figure]) -> list[Chart]:
     """One chart per named series with at least two figures, in the order the series first appear."""
+    # Grouped by the English name, which every figure of a series has; titled in the reader's language.
     series: dict[str, list[Figure]] = {}
     for figure in figures:
-        if figure.series:
-            series.setdefault(figure.series, []).append(figure)
-    return [bar_chart(name, members) for name, members in series.items() if len(members) >= 2]
+        if figure.series_en:
+            series.setdefault(figure.series_en, []).append(figure)
+    return [bar_chart(members[0].series, members) for members in series.values() if len(members) >= 2]

@@ -562,11 +562,13 @@ FIGURES_FR = {
     },
     FIGURES[1]["label"]: {
         "label": "Mineurs détenus avec un parent ou un tuteur",
+        "series": "Mineurs en détention liée à l'immigration au Canada, d'avril à décembre 2017",
         "unit": "mineurs",
         "jurisdiction": "Canada",
     },
     FIGURES[2]["label"]: {
         "label": "Mineurs détenus sans parent ni tuteur",
+        "series": "Mineurs en détention liée à l'immigration au Canada, d'avril à décembre 2017",
         "unit": "mineurs",
         "jurisdiction": "Canada",
     },

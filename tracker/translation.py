@@ -53,7 +53,8 @@ class CorrectionTranslation(_EnglishRequired):
 
 @register(Figure)
 class FigureTranslation(_EnglishRequired):
-    fields = ("label", "unit", "jurisdiction", "note")
+    # The series is a chart's title.
+    fields = ("label", "series", "unit", "jurisdiction", "note")
 
 
 @register(Statement)
