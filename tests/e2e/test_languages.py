@@ -74,7 +74,7 @@ def test_a_french_supporter_signs_at_the_french_address_and_reads_everything_in_
     expect(phone_page.locator("h1")).to_contain_text("consultez votre boîte de réception")
 
     confirmation = last_email_to(FRENCH)
-    assert confirmation.subject.startswith("Confirmez votre signature")
+    assert confirmation.subject == "Veuillez confirmer : Suspendre l'Entente sur les tiers pays sûrs"
     assert "Suspendre l'Entente sur les tiers pays sûrs" in confirmation.body
     link = email_link(confirmation, "/act/confirm/")
     assert "/fr/act/confirm/" in link
