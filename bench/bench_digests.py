@@ -2,7 +2,9 @@
 
 The site runs as in production (DEBUG off, PostgreSQL, Redis as broker). 100,000 supporters chose a
 weekly digest, each signed one of ten petitions this week, and a campaign went live: every one of
-them has something to read. Beat's job (digests_schedule) runs for Monday 08:05 in Toronto; two
+them has something to read. Half of them read French, and the campaign and petitions are written in
+both languages: each digest is in its reader's language, its links at that language's address.
+Beat's job (digests_schedule) runs for Monday 08:05 in Toronto; two
 `celery -A config worker` processes (one pool process each) write the digests in pk-range batches
 and deliver them over SMTP to an aiosmtpd server on 127.0.0.1. Then beat's job runs again for the
 same period, and must send nothing.
@@ -39,13 +41,16 @@ from accounts.models import EmailPreferences, User
 from campaigns.models import Action, ActionCount, Campaign, Signature
 NOW = datetime(2026, 11, 23, 8, 5, tzinfo=ZoneInfo("America/Toronto"))
 campaign = Campaign.objects.create(
-    slug="welcome", title="Welcome at the border", summary="Canada must stop turning people back.",
+    slug="welcome", title_en="Welcome at the border", summary_en="Canada must stop turning people back.",
+    title_fr="Accueillir à la frontière", summary_fr="Le Canada doit cesser de refouler les gens.",
     status="live", published_at=NOW - timedelta(days=2),
 )
 actions = [
     Action.objects.create(
-        campaign=campaign, slug=f"petition-{n}", title=f"Petition {n}", summary="Suspend the agreement.",
-        ask="We call on the Government of Canada to act.", target="The Minister", goal=50000, status="live",
+        campaign=campaign, slug=f"petition-{n}", title_en=f"Petition {n}", title_fr=f"Pétition {n}",
+        summary_en="Suspend the agreement.", summary_fr="Suspendre l'entente.",
+        ask_en="We call on the Government of Canada to act.", ask_fr="Nous demandons au gouvernement du Canada d'agir.",
+        target="The Minister", goal=50000, status="live",
     )
     for n in range(10)
 ]
@@ -53,7 +58,7 @@ for start in range(0, COUNT, 5000):
     users = User.objects.bulk_create(
         User(
             email=f"supporter{n}@example.org", first_name=f"Supporter{n}", password="!",
-            last_activity_at=NOW - timedelta(days=3), language="fr" if n % 4 == 0 else "en",
+            last_activity_at=NOW - timedelta(days=3), language="fr" if n % 2 == 0 else "en",
         )
         for n in range(start, min(start + 5000, COUNT))
     )
@@ -80,7 +85,9 @@ STATUS = """
 from django.db.models import Count
 from emails.models import DigestRun, OutboxEmail
 print(dict(OutboxEmail.objects.values_list("status").annotate(n=Count("pk")).order_by()),
-      dict(DigestRun.objects.values_list("outcome").annotate(n=Count("pk")).order_by()))
+      dict(DigestRun.objects.values_list("outcome").annotate(n=Count("pk")).order_by()),
+      "by language:", dict(OutboxEmail.objects.filter(category="digest").values_list("language")
+                          .annotate(n=Count("pk")).order_by()))
 """
 
 

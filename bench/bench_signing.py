@@ -16,6 +16,10 @@ Targets: at least 300 signatures per second, with the form's POST under 150 ms a
 percentile. Afterwards: one row per successful post, no duplicates, every confirmation email sent,
 and the count shown by the API equal to the confirmed rows once the counting delay has passed.
 
+Then signing in French against English, at the page's own addresses (/fr/act/…, /en/act/…):
+short runs alternating between the two in the same server, so that whatever else the machine is
+doing weighs on both alike. Target: French within 10 % of English (signatures per second).
+
 For scale, the same run then measures a minimal Django form (bench/minimal: a ModelForm writing a
 signature row and an outbox row in one transaction, CSRF on, no cache or worker) under the same
 gunicorn shape and load on the same database, and prints its figures beside Rally's.
@@ -24,6 +28,7 @@ gunicorn shape and load on the same database, and prints its figures beside Rall
 import ipaddress
 import os
 import secrets
+from dataclasses import dataclass, field
 
 from bench.harness import (
     WEB_THREADS,
@@ -49,6 +54,12 @@ DURATION_SECONDS = 15
 ACTION_SLUG = "suspend-the-safe-third-country-agreement"  # the demo petition (campaigns.demo)
 SUPPORTER_NETWORK = ipaddress.ip_network("198.18.0.0/15")
 COUNT_DELAY_SECONDS = 5
+# The French/English comparison: this many alternating runs of each, each this long.
+LANGUAGE_ROUNDS = 3
+LANGUAGE_RUN_SECONDS = 5
+LANGUAGE_NUMBERS = 10_000
+# What the page after a valid post says, in each language.
+RECORDED = {"en": b"check your inbox", "fr": "consultez votre boîte de réception".encode()}
 # The warm-up's supporters come from other addresses than the measured ones.
 WARM_UP_FIRST_NUMBER = 100_000
 UNSENT_EMAILS = "SELECT count(*) FROM emails_outboxemail WHERE status IN ('queued', 'sending')"
@@ -87,18 +98,30 @@ def main() -> list:
 
         return sign
 
-    def sign_as(visitor: Visitor, prefix: str, number: int) -> None:
+    def sign_as(visitor: Visitor, prefix: str, number: int, *, address: str = page, language: str = "en") -> None:
         visitor.new_session()
-        form = visitor.get(page, label="page")
+        form = visitor.get(address, label="page")
         response = visitor.post(
-            page,
+            address,
             form_fields(prefix, number),
             label="post",
             csrf_from=form,
             headers={"X-Forwarded-For": supporter_ip(number)},
         )
-        if b"check your inbox" not in response.body:
+        if RECORDED[language] not in response.body:
             raise RequestFailed("The page after posting did not say the signature was recorded")
+
+    def signer_in(language: str, first_number: int):
+        def sign(visitor: Visitor, number: int) -> None:
+            sign_as(
+                visitor,
+                f"bench-{language}-{prefix}",
+                first_number + number,
+                address=f"/{language}{page}",
+                language=language,
+            )
+
+        return sign
 
     with bench_database() as database_url, redis_server() as redis_url:
         env = production_env(
@@ -143,6 +166,7 @@ def main() -> list:
             shown, _ = wait_until(
                 lambda: get_json(api)["count"] == figures["confirmed_on_action"], timeout=3 * COUNT_DELAY_SECONDS
             )
+            by_language = compare_languages(server.url, signer_in)
 
         minimal = minimal_form(env, prefix)
     for name, run in (("Rally", load), ("a minimal Django form (bench/minimal)", minimal)):
@@ -154,7 +178,10 @@ def main() -> list:
         )
 
     successes = post.count
+    english, french = (by_language[language] for language in ("en", "fr"))
     return [
+        check("signing_french_to_english_signatures", french.rate / english.rate, "x English", at_least=0.9),
+        check("signing_language_runs_failed_requests", english.failures + french.failures, "requests", under=1),
         check("signing_signatures_per_second", successes / load.duration, "signatures/s", at_least=300),
         check("signing_post_p99_latency", post.p99_ms, "ms", under=150),
         check("signing_failed_requests", sum(s.failures for s in load.stats.values()), "requests", under=1),
@@ -167,6 +194,54 @@ def main() -> list:
         check("signing_emails_all_sent_after_load", emails_drained_after or 999, "s", under=180),
         check("signing_shown_count_differs_from_confirmed_rows", 0 if shown else 1, "", under=1),
     ]
+
+
+@dataclass
+class LanguageLoad:
+    signatures: int = 0
+    seconds: float = 0.0
+    failures: int = 0
+    p99_ms: list = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.signatures / self.seconds if self.seconds else 0.0
+
+
+def compare_languages(server_url: str, signer_in) -> dict[str, LanguageLoad]:
+    """Alternating runs of supporters signing at /en/act/… and at /fr/act/… (see the docstring)."""
+    loads = {"en": LanguageLoad(), "fr": LanguageLoad()}
+    # Each run's supporters come from addresses of their own (the per-IP limits): numbers taken
+    # LANGUAGE_NUMBERS apart, past those of the measured run before.
+    for index, language in enumerate(loads):
+        first = WARM_UP_FIRST_NUMBER + (index + 1) * LANGUAGE_NUMBERS
+        run_visitors(server_url, signer_in(language, first), concurrency=CONCURRENCY, duration=2)
+    for round_number in range(LANGUAGE_ROUNDS):
+        for index, language in enumerate(loads):
+            total = loads[language]
+            run = run_visitors(
+                server_url,
+                signer_in(language, (2 + 2 * round_number + index) * LANGUAGE_NUMBERS),
+                concurrency=CONCURRENCY,
+                duration=LANGUAGE_RUN_SECONDS,
+            )
+            total.signatures += run.stats["post"].count
+            total.seconds += run.duration
+            total.failures += sum(stats.failures for stats in run.stats.values())
+            total.p99_ms.append(run.stats["post"].p99_ms)
+    english, french = loads["en"], loads["fr"]
+    for language, total in loads.items():
+        p99s = ", ".join(f"{p99:.0f}" for p99 in total.p99_ms)
+        print(
+            f"   /{language}/act/…: {total.rate:.0f} signatures/s, POST p99 per run {p99s} ms,"
+            f" {total.failures} failures",
+            flush=True,
+        )
+    print(
+        f"   French / English: {french.rate / english.rate:.3f} x the signatures per second (target: at least 0.9)",
+        flush=True,
+    )
+    return loads
 
 
 def minimal_form(env: dict, prefix: str):

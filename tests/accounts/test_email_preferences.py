@@ -11,7 +11,7 @@ PREFERENCES_URL = "/accounts/email/preferences/"
 
 
 def test_url_name():
-    assert reverse("accounts:email-preferences") == PREFERENCES_URL
+    assert reverse("accounts:email-preferences") == f"/en{PREFERENCES_URL}"  # the active language's address
 
 
 def test_nothing_is_pre_ticked_for_someone_who_never_opted_in(supporter_client, supporter):

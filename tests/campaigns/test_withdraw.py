@@ -76,7 +76,7 @@ def test_my_actions_lists_what_the_supporter_took_with_points(client, action):
 def test_my_actions_is_linked_from_the_nav_and_needs_a_sign_in(client):
     assert client.get("/my/actions/").status_code == 302
     client.force_login(UserFactory())
-    assert 'href="/my/actions/"' in client.get("/").content.decode()
+    assert 'href="/en/my/actions/"' in client.get("/").content.decode()
 
 
 def test_withdraw_from_my_actions(client, action, django_capture_on_commit_callbacks):
