@@ -251,23 +251,6 @@ def test_a_series_of_figures_draws_an_svg_chart(client, review):
     assert 'style="' not in page
 
 
-def test_a_chart_s_title_is_in_the_reader_s_language(client, review):
-    for label, value in (("Accompanied", 150), ("Unaccompanied", 5)):
-        FigureFactory(
-            review=review,
-            series_en="Minors detained in Canada",
-            series_fr="Mineurs détenus au Canada",
-            label=label,
-            value=value,
-        )
-    FigureFactory(review=review, series_en="Minors detained in Canada", label="Later", value=7)  # no French yet
-    french = client.get(f"/fr/tracker/{review.slug}/").content.decode()
-    assert french.count("<svg") == 1  # one series, whichever figures have its French name
-    assert "Mineurs détenus au Canada" in french and "Minors detained in Canada" not in french
-    english = client.get(f"/en/tracker/{review.slug}/").content.decode()
-    assert "Minors detained in Canada" in english and "Mineurs détenus" not in english
-
-
 def test_the_review_page_query_count_does_not_grow_with_developments(
     client, review, factors, django_assert_max_num_queries
 ):
