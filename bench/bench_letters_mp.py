@@ -10,6 +10,9 @@ the table would make the post answer "not yet addressed" and be counted a failur
 Each supporter is new, reads the page, and posts the form as a browser with JavaScript does: the
 MP's riding chosen already (the "Your MP" lookup filled it in while they typed), so one post sends.
 
+The two kinds take turns in short phases (fixed, MP, fixed, MP, ...), so that a change of the
+machine's load during the run weighs on both alike; the figure is their ratio within the run.
+
 Target: letters to the supporter's MP are taken at 80 % or more of the rate of letters to a fixed
 decision-maker; every MP letter is addressed to the MP of its riding.
 """
@@ -31,10 +34,11 @@ from bench.harness import (
     redis_server,
     sql_value,
 )
-from bench.visitors import RequestFailed, Visitor, run_visitors
+from bench.visitors import LoadResult, RequestFailed, Visitor, run_visitors
 
 CONCURRENCY = 16
-DURATION_SECONDS = 10
+PHASES = 3  # of each kind, alternating
+PHASE_SECONDS = 5
 FIXED_SLUG = "write-to-the-minister"  # campaigns.demo
 MP_SLUG = "write-to-your-mp"  # campaigns.demo_mps
 MP_POSTAL_CODE = "K1A 0B1"  # looked up by the demo: Ottawa Centre
@@ -81,7 +85,7 @@ def main() -> list:
     run = secrets.token_hex(3)
     print(
         f"   gunicorn {WEB_WORKERS} threaded workers x {WEB_THREADS} threads, 1 Celery worker (nice 10), "
-        f"{CONCURRENCY} writers for {DURATION_SECONDS}s per action, {os.cpu_count()} CPUs",
+        f"{CONCURRENCY} writers, {PHASES} phases of {PHASE_SECONDS}s per action in turn, {os.cpu_count()} CPUs",
         flush=True,
     )
     with bench_database() as database_url, redis_server() as redis_url:
@@ -102,12 +106,24 @@ def main() -> list:
                 run_visitors(
                     server.url, signer(slug, f"warm-{slug}-", extra, 100_000), concurrency=CONCURRENCY, duration=3
                 )
-            fixed_writer = signer(FIXED_SLUG, f"bench-{run}-fixed-")
-            fixed = run_visitors(server.url, fixed_writer, concurrency=CONCURRENCY, duration=DURATION_SECONDS)
+            # Phases alternate (fixed, MP, fixed, MP, ...): a machine shared with other work changes
+            # its load as the run goes, and each kind of letter then gets its share of every load.
+            phases = {FIXED_SLUG: [], MP_SLUG: []}
+            for phase in range(PHASES):
+                for slug, extra, kind in ((FIXED_SLUG, "", "fixed"), (MP_SLUG, riding, "mp")):
+                    writer = signer(slug, f"bench-{run}-{kind}-", extra, first_number=phase * 1_000_000)
+                    phases[slug].append(
+                        run_visitors(server.url, writer, concurrency=CONCURRENCY, duration=PHASE_SECONDS)
+                    )
+            fixed, mp = LoadResult.combined(phases[FIXED_SLUG]), LoadResult.combined(phases[MP_SLUG])
             print(f"   fixed decision-maker: {fixed.summary()}", flush=True)
-            mp_writer = signer(MP_SLUG, f"bench-{run}-mp-", riding)
-            mp = run_visitors(server.url, mp_writer, concurrency=CONCURRENCY, duration=DURATION_SECONDS)
             print(f"   the supporter's MP:   {mp.summary()}", flush=True)
+            rates = [
+                f"{100 * (m.stats['post'].count / m.duration) / (f.stats['post'].count / f.duration):.0f} %"
+                for f, m in zip(phases[FIXED_SLUG], phases[MP_SLUG], strict=True)
+                if "post" in f.stats and "post" in m.stats and f.stats["post"].count
+            ]
+            print(f"   MP rate of fixed, phase by phase: {', '.join(rates)}", flush=True)
             for error in (fixed.errors + mp.errors)[:5]:
                 print(f"   error: {error}", flush=True)
         unaddressed = sql_value(database_url, UNADDRESSED_MP_LETTERS, (f"bench-{run}-mp-%",))

@@ -83,6 +83,26 @@ class LoadResult:
     def completed_per_second(self) -> float:
         return self.completed / self.duration if self.duration else 0.0
 
+    @classmethod
+    def combined(cls, results: list[LoadResult]) -> LoadResult:
+        """Several runs of one scenario (phases alternating with another's) as one."""
+        stats: dict[str, Stats] = {}
+        for result in results:
+            for label, each in result.stats.items():
+                total = stats.setdefault(label, Stats())
+                total.latencies_ms.extend(each.latencies_ms)
+                total.failures += each.failures
+                for code, n in each.statuses.items():
+                    total.statuses[code] = total.statuses.get(code, 0) + n
+        duration = sum(result.duration for result in results)
+        return cls(
+            duration=duration,
+            stats=stats,
+            completed=sum(result.completed for result in results),
+            errors=[error for result in results for error in result.errors],
+            client_cpu_percent=sum(r.client_cpu_percent * r.duration for r in results) / duration if duration else 0,
+        )
+
     def summary(self) -> str:
         client = f"the load client used {self.client_cpu_percent:.0f}% of a CPU"
         lines = [f"   {self.completed} scenarios in {self.duration:.1f}s; {client}"]

@@ -77,8 +77,12 @@ def riding_label(representative: Representative) -> str:
     return f"{representative.district_name}: {representative.name}{party}"
 
 
+RIDING_NOT_LISTED = _("Choose your riding from the list.")
+
+
 class RidingField(forms.ChoiceField):
-    """The supporter's riding, as the pk of its MP. Checked by one lookup, not against every riding."""
+    """The supporter's riding, as the pk of its MP (an int). Which MP it is the form finds with the
+    postal code's (SignatureForm._chosen_mp), not against every riding."""
 
     def valid_value(self, value) -> bool:
         return True
@@ -87,10 +91,9 @@ class RidingField(forms.ChoiceField):
         value = super().clean(value)
         if not value:
             return None
-        representative = Representative.objects.mps().filter(pk=value).first() if str(value).isdigit() else None
-        if representative is None:
-            raise ValidationError(_("Choose your riding from the list."), code="invalid_choice")
-        return representative
+        if not str(value).isdigit() or len(str(value)) > 18:
+            raise ValidationError(RIDING_NOT_LISTED, code="invalid_choice")
+        return int(value)
 
 
 class SignatureForm(forms.Form):
@@ -217,13 +220,20 @@ class SignatureForm(forms.Form):
             )
             return
         if "postal_code" in self.errors or not cleaned.get("postal_code") or "riding" in self.errors:
+            self._chosen_mp(cleaned.get("riding"), None)
             self._show_ridings(None)
             return
-        chosen = cleaned.get("riding")
         try:
             self.lookup = lookup = postal_code_lookup(postal_code=cleaned["postal_code"])
         except RepresentUnavailable:
-            # The supporter still writes: their choice if they made one, else the letter waits.
+            lookup = None
+        chosen = self._chosen_mp(cleaned.get("riding"), lookup)
+        if "riding" in self.errors:
+            self._show_ridings(None)
+            return
+        if lookup is None:
+            # The service is down. The supporter still writes: their choice if they made one, else
+            # the letter waits.
             self.representative = chosen
             self.letter_waiting = chosen is None
             return
@@ -257,6 +267,17 @@ class SignatureForm(forms.Form):
         else:
             message = _("Your postal code is in more than one riding: choose yours.")
         self.add_error("riding", ValidationError(message, code=code))
+
+    def _chosen_mp(self, pk: int | None, lookup: RidingLookup | None) -> Representative | None:
+        """The MP of the riding the supporter chose: one of the postal code's (no query), else any
+        MP in office (an error on the field when none has that pk)."""
+        if pk is None:
+            return None
+        listed = {rep.pk: rep for rep in lookup.representatives} if lookup is not None else {}
+        chosen = listed.get(pk) or Representative.objects.mps().select_related("target").filter(pk=pk).first()
+        if chosen is None:
+            self.add_error("riding", ValidationError(RIDING_NOT_LISTED, code="invalid_choice"))
+        return chosen
 
     @property
     def only_asks_riding(self) -> bool:

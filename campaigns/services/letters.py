@@ -25,6 +25,7 @@ from emails.models import Category, OutboxEmail
 from emails.services import email_enqueue, outbox_dispatch
 
 from ..models import Action, Letter, Representative, Signature, Target, TargetAddressChange
+from .directory import directory_changed
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ def representative_target(*, representative: Representative) -> Target | None:
             language = "fr" if representative.province == "QC" else "en"
             locked.target = Target.objects.create(language=language, **_target_fields(representative))
             locked.save(update_fields=["target"])
+            directory_changed()  # the copies of postal-code answers carry each MP's target
     representative.target = locked.target
     return locked.target
 
@@ -87,6 +89,11 @@ def _addressing(action: Action, representative: Representative | None) -> dict:
     if representative is None:
         return {"target_id": None, "representative": None, "riding": "", "hold": Letter.Hold.LOOKUP}
     target = representative_target(representative=representative)
+    if target is None:
+        # The MP may be a process's copy (services.directory) made before an import gave the
+        # address: the row decides whether the letter is held.
+        representative = Representative.objects.select_related("target").get(pk=representative.pk)
+        target = representative_target(representative=representative)
     return {
         "target_id": target.pk if target else None,
         "representative": representative,

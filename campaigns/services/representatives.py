@@ -15,6 +15,7 @@ from django.utils import timezone
 from .. import represent
 from ..models import HOUSE_OF_COMMONS, Letter, PostalCodeLookup, Representative, Signature
 from ..represent import RepresentUnavailable
+from .directory import answer_copy, answer_keep, directory_changed, directory_version
 from .letters import letter_send, representative_target, target_refresh
 from .targets import target_address_change, target_address_propose
 
@@ -50,6 +51,7 @@ def _representative_store(entry: dict, *, representative_set: str, source: str, 
         representative = Representative.objects.create(
             representative_set=representative_set, source_key=key, source=source, imported_at=now, **entry
         )
+        directory_changed()
         return representative, True, True
     changed = []
     for name, value in entry.items():
@@ -63,6 +65,11 @@ def _representative_store(entry: dict, *, representative_set: str, source: str, 
     representative.save(update_fields=[*changed, "source", "imported_at"])
     if changed:
         target_refresh(representative)
+        directory_changed()
+        if "email" in changed and representative.email:
+            # The source gave the address it lacked: its held letters go (an import is not a
+            # person's word, so no second person confirms it; see target_refresh).
+            _release_held(representative)
     return representative, False, bool(changed)
 
 
@@ -98,6 +105,8 @@ def representatives_import(*, representative_set: str = HOUSE_OF_COMMONS, now: d
             .exclude(pk__in=seen)
             .update(in_office=False)
         )
+        if result.retired:
+            directory_changed()
     return result
 
 
@@ -107,13 +116,21 @@ def representatives_import(*, representative_set: str = HOUSE_OF_COMMONS, now: d
 @dataclass(frozen=True)
 class RidingLookup:
     found: bool
-    # The MPs of the ridings the code falls in, the centroid's first.
+    # The MPs of the ridings the code falls in, the centroid's first, each with its `target` read.
     representatives: list = field(default_factory=list)
 
     @property
     def representative(self) -> Representative | None:
         """The MP when the code falls in one riding only."""
         return self.representatives[0] if len(self.representatives) == 1 else None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What a process keeps of a code: the lookup, and since when the table has had it."""
+
+    lookup: RidingLookup
+    fetched_at: datetime
 
 
 def compact_postal_code(postal_code: str) -> str:
@@ -157,32 +174,50 @@ def _store_lookup(code: str, data: dict | None, now: datetime) -> PostalCodeLook
 
 
 def _representatives_of(ridings: list[str]) -> list[Representative]:
-    by_riding = {rep.district_name: rep for rep in Representative.objects.mps().filter(district_name__in=ridings)}
+    """The MPs of these ridings, with the decision-maker each one's letters go through (one query)."""
+    if not ridings:
+        return []
+    found = Representative.objects.mps().filter(district_name__in=ridings).select_related("target")
+    by_riding = {rep.district_name: rep for rep in found}
     return [by_riding[riding] for riding in ridings if riding in by_riding]
+
+
+def _looked_up(code: str, now: datetime) -> PostalCodeLookup:
+    """The code's row in the lookup table, asked of Represent when not fresh there."""
+    fresh_since = now - timedelta(days=settings.POSTAL_CODE_LOOKUP_DAYS)
+    lookup = PostalCodeLookup.objects.filter(code=code, fetched_at__gte=fresh_since).first()
+    if lookup is not None:
+        return lookup
+    # After a failure, every process answers "unavailable" at once for a little while rather
+    # than each supporter waiting out the timeouts and retries again.
+    if cache.get(REPRESENT_DOWN_KEY):
+        raise RepresentUnavailable("failed moments ago")
+    try:
+        data = represent.postcode(code)
+    except RepresentUnavailable:
+        cache.set(REPRESENT_DOWN_KEY, True, timeout=settings.REPRESENT_DOWN_SECONDS)
+        raise
+    with transaction.atomic():
+        return _store_lookup(code, data, now)
 
 
 def postal_code_lookup(*, postal_code: str, now: datetime | None = None) -> RidingLookup:
     """The MPs of a postal code's ridings: from the lookup table when asked in the last
     POSTAL_CODE_LOOKUP_DAYS, else from Represent (then stored). RepresentUnavailable when the
-    service cannot answer."""
+    service cannot answer.
+
+    A process keeps the answers it gave while the directory is unchanged (services.directory):
+    a viral action's supporters share a few codes, and each post then costs no query for them."""
     now = now or timezone.now()
     code = compact_postal_code(postal_code)
-    fresh_since = now - timedelta(days=settings.POSTAL_CODE_LOOKUP_DAYS)
-    lookup = PostalCodeLookup.objects.filter(code=code, fetched_at__gte=fresh_since).first()
-    if lookup is None:
-        # After a failure, every process answers "unavailable" at once for a little while rather
-        # than each supporter waiting out the timeouts and retries again.
-        if cache.get(REPRESENT_DOWN_KEY):
-            raise RepresentUnavailable("failed moments ago")
-        try:
-            data = represent.postcode(code)
-        except RepresentUnavailable:
-            cache.set(REPRESENT_DOWN_KEY, True, timeout=settings.REPRESENT_DOWN_SECONDS)
-            raise
-        with transaction.atomic():
-            lookup = _store_lookup(code, data, now)
-    found = lookup.found and bool(lookup.ridings)
-    return RidingLookup(found=found, representatives=_representatives_of(lookup.ridings))
+    version = directory_version()
+    kept = answer_copy(code, version)
+    if kept is not None and kept.fetched_at >= now - timedelta(days=settings.POSTAL_CODE_LOOKUP_DAYS):
+        return kept.lookup
+    row = _looked_up(code, now)
+    lookup = RidingLookup(found=row.found and bool(row.ridings), representatives=_representatives_of(row.ridings))
+    answer_keep(code, version, _Answer(lookup=lookup, fetched_at=row.fetched_at))
+    return lookup
 
 
 # Addressing letters to MPs ---------------------------------------------------------------------------
@@ -225,6 +260,7 @@ def representative_correct(*, representative: Representative, fields: list[str],
         representative.source_key = f"{representative.district_name}::{representative.name}"
     representative.save()
     target_refresh(representative, email=False)
+    directory_changed()
     if "email" not in corrected or not representative.email:
         return 0
     if representative.target_id:

@@ -3,11 +3,15 @@ JavaScript), the letter goes through the outbox, rate limit and daily bundle of 
 fault of point 5 of the issue gets a clear answer and loses nothing (against tests/represent.py)."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import GROUP_SUPPORTER_DATA
 from campaigns import tasks
@@ -17,9 +21,12 @@ from campaigns.services import (
     letters_address_waiting,
     letters_bundle,
     pending_address_change,
+    postal_code_lookup,
     representative_correct,
+    representatives_import,
     target_address_confirm,
 )
+from campaigns.services.directory import directory_changed
 from emails.models import OutboxEmail
 from emails.services import outbox_deliver
 from tests.accounts.factories import UserFactory
@@ -241,6 +248,98 @@ def test_an_mp_without_email_holds_the_letter_until_staff_give_one(sign, confirm
     assert OutboxEmail.objects.get(category="letter").to_email == "sam.qaqqaq@parl.example.ca"
     outbox_deliver()
     assert [m for m in mail.outbox if m.to == ["sam.qaqqaq@parl.example.ca"]]
+
+
+def test_an_import_giving_an_mp_the_missing_address_releases_the_held_letters(
+    sign, confirm, represent, mp_action, django_capture_on_commit_callbacks
+):
+    sign(mp_action, postal_code="K1A 0B1")
+    ottawa = mp("Ottawa Centre")
+    Representative.objects.filter(pk=ottawa.pk).update(email="")  # the source had no address yet
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_changed()
+    sign(mp_action, postal_code="K1A 0B1", riding=str(ottawa.pk), message="Please act.")
+    sign(mp_action, email="bo@example.org", postal_code="K1A 0B1", riding=str(ottawa.pk), message="Me too.")
+    confirm(outbox_to("ana@example.org")[0])  # Bo's signature is not confirmed yet
+    assert set(Letter.objects.values_list("hold", flat=True)) == {Letter.Hold.NO_EMAIL}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_representatives", stdout=StringIO())
+
+    # Represent is the source, not a person: no second person confirms its address.
+    assert set(Letter.objects.values_list("hold", flat=True)) == {Letter.Hold.NONE}
+    assert {letter.target.email for letter in Letter.objects.select_related("target")} == {OTTAWA_MP}
+    assert OutboxEmail.objects.get(category="letter").reply_to == "ana@example.org"
+    confirm(outbox_to("bo@example.org")[0])
+    assert OutboxEmail.objects.filter(category="letter", to_email=OTTAWA_MP).count() == 2
+    # The next supporter's letter is addressed at once: no process keeps the MP without address.
+    sign(mp_action, email="cy@example.org", postal_code="K1A 0B1", riding=str(ottawa.pk), message="Hi")
+    assert Letter.objects.get(signature__email="cy@example.org").hold == Letter.Hold.NONE
+
+
+def _letter_post(client, action, number: int, **fields):
+    data = {
+        "first_name": "Ana",
+        "last_name": "Pereira",
+        "email": f"writer{number}@example.org",
+        "country": "CA",
+        "postal_code": "K1A 0B1",
+        "message": "Please act.",
+        "website": "",
+        **fields,
+    }
+    response = client.post(f"/act/{action.slug}/", data, REMOTE_ADDR=f"192.0.2.{number + 1}")
+    assert response.status_code == 200 and Signature.objects.filter(email=data["email"]).exists()
+
+
+def test_an_mp_letter_costs_the_queries_of_a_letter_to_a_fixed_decision_maker(
+    client, sign, represent, mp_action, django_assert_max_num_queries
+):
+    from campaigns.abuse import signing_rules
+
+    from .factories import LetterActionFactory
+
+    fixed = LetterActionFactory()
+    signing_rules()  # read once per SIGNING_RULES_CACHE_SECONDS, not per signature
+    sign(mp_action, postal_code="K1A 0B1")  # looks the code up
+    riding = str(mp("Ottawa Centre").pk)
+    _letter_post(client, mp_action, 0, riding=riding)  # the MP's decision-maker is made
+    _letter_post(client, fixed, 1)
+    with CaptureQueriesContext(connection) as to_fixed:
+        _letter_post(client, fixed, 2)
+    for number in range(3, 6):
+        # The postal code's MP, with its decision-maker, comes from this process's copy.
+        with django_assert_max_num_queries(len(to_fixed)):
+            _letter_post(client, mp_action, number, riding=riding)
+
+
+def test_the_lookup_is_kept_by_the_process_until_the_directory_changes(
+    represent, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    assert postal_code_lookup(postal_code="K1A 0B1").representative.party_name == "Liberal"
+    Representative.objects.filter(district_name="Ottawa Centre").update(party_name="Green")  # behind its back
+    with django_assert_num_queries(0):
+        kept = postal_code_lookup(postal_code="K1A0B1")
+    assert kept.representative.party_name == "Liberal"
+    assert kept.representative.target is None  # read with the MP: no query
+
+    # Any process's change to the directory (here an import) drops every process's copies.
+    with django_capture_on_commit_callbacks(execute=True):
+        representatives_import()
+    assert postal_code_lookup(postal_code="K1A 0B1").representative.party_name == "Liberal"  # imported back
+    Representative.objects.filter(district_name="Ottawa Centre").update(party_name="Green")
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_changed()
+    assert postal_code_lookup(postal_code="K1A 0B1").representative.party_name == "Green"
+    assert represent.paths("/postcodes/") == ["/postcodes/K1A0B1/"]  # the table still answers
+
+
+def test_the_endpoint_asks_the_database_nothing_once_the_code_is_known(
+    client, represent, mp_action, django_assert_num_queries
+):
+    assert lookup(client, mp_action, "K1A 0B1").json()["status"] == "found"
+    with django_assert_num_queries(0):
+        assert lookup(client, mp_action, "k1a0b1").json()["status"] == "found"
 
 
 def test_a_letter_action_to_a_fixed_target_asks_no_riding(sign, represent):
