@@ -10,9 +10,7 @@ through the shared cache, which saving in the admin clears.
 import hashlib
 import hmac
 import ipaddress
-import threading
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 
 import redis
@@ -24,92 +22,13 @@ from django_redis.cache import RedisCache
 from core.middleware import rate_limit_client
 
 from .addresses import email_domain, normalise_email
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@dataclass(frozen=True)
-class Limit:
-    name: str
-    count: int
-    window_seconds: int
-
-
-@dataclass(frozen=True)
-class SigningRules:
-    limits: tuple[Limit, ...]
-    allowed_networks: tuple[Network, ...]
-    blocked_networks: tuple[Network, ...]
-    blocked_email_domains: frozenset[str]
-    alias_insensitive_domains: frozenset[str] = frozenset()
-
-
-RULES_CACHE_KEY = "campaigns:signing-rules"
-
-
-@lru_cache(maxsize=8)
-def _networks(values: tuple[str, ...]) -> tuple[Network, ...]:
-    networks = []
-    for value in values:
-        value = value.strip()
-        if value:
-            networks.append(ipaddress.ip_network(value, strict=False))
-    return tuple(networks)
-
-
-def _stored_rules() -> SigningRules:
-    from .models import EmailDomainRule, NetworkRule
-    from .services.rules import signing_limits_stored
-
-    limits = signing_limits_stored()
-    networks = {kind: [] for kind in NetworkRule.Kind.values}
-    for kind, network in NetworkRule.objects.values_list("kind", "network"):
-        networks[kind].append(network)
-    domains = {kind: set() for kind in EmailDomainRule.Kind.values}
-    for kind, domain in EmailDomainRule.objects.values_list("kind", "domain"):
-        domains[kind].add(domain.strip().casefold())
-    return SigningRules(
-        limits=(
-            Limit("burst", limits.burst_limit, limits.burst_window_seconds),
-            Limit("sustained", limits.sustained_limit, limits.sustained_window_seconds),
-        ),
-        allowed_networks=_networks(tuple(sorted(networks[NetworkRule.Kind.ALLOW]))),
-        blocked_networks=_networks(tuple(sorted(networks[NetworkRule.Kind.BLOCK]))),
-        blocked_email_domains=frozenset(domains[EmailDomainRule.Kind.BLOCK]),
-        alias_insensitive_domains=frozenset(domains[EmailDomainRule.Kind.ALIAS_INSENSITIVE]),
-    )
-
-
-# Every signing request reads the rules twice (normalising the address, then the verdict); reading
-# and unpickling them from the shared cache each time cost more than the checks. Each thread keeps
-# what it read for this long, so an admin edit reaches every process within a second.
-LOCAL_RULES_SECONDS = 1.0
-_local = threading.local()
-
-
-def signing_rules() -> SigningRules:
-    """The rules in force: the admin's, read through the shared cache so every process agrees."""
-    now = time.monotonic()
-    held = getattr(_local, "rules", None)
-    if held is not None and now - held[0] < LOCAL_RULES_SECONDS:
-        return held[1]
-    rules = cache.get(RULES_CACHE_KEY)
-    if not isinstance(rules, SigningRules):
-        rules = _stored_rules()
-        cache.set(RULES_CACHE_KEY, rules, settings.SIGNING_RULES_CACHE_SECONDS)
-    _local.rules = (now, rules)
-    return rules
+from .signing_rules import Limit, Network, signing_rules
 
 
 def signing_address(address: str) -> str:
     """The address as "one signature per mailbox" counts it: normalise_email with the admin's
     alias-insensitive domains (the rules in force), the one step of it that reads them."""
     return normalise_email(address, alias_insensitive_domains=signing_rules().alias_insensitive_domains)
-
-
-def forget_signing_rules() -> None:
-    _local.rules = None
-    cache.delete(RULES_CACHE_KEY)
 
 
 def _hash_key() -> bytes:

@@ -10,6 +10,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, StrIndex, Substr, TruncDate, TruncHour
 from django.utils import timezone
 
+from accounts.geography import CANADIAN_REGIONS
 from emails.models import OutboxEmail
 
 from .models import Action, Letter, Signature
@@ -162,8 +163,6 @@ MAP_SHADES = ["#eef2f7", "#c6d6ea", "#8fb0d6", "#5584bd", "#2b5c9c", "#123a6e"]
 
 def province_map(by_province: dict) -> dict:
     """Geometry and shading of the tile map for a count per province or territory code."""
-    from accounts.geography import CANADIAN_REGIONS
-
     largest = max(by_province.values(), default=0)
     tiles = []
     for code, (column, row) in PROVINCE_TILES.items():

@@ -1,23 +1,20 @@
-"""Thin Celery tasks: take ids, call a service, safe to run twice."""
+"""Thin Celery tasks: take ids, call a service, safe to run twice.
+
+The tasks a service queues itself are defined beside it (services.counts, signatures,
+representatives), so that no module of campaigns has to import this one back; they are named here
+for Celery's discovery, under the names queued tasks and beat's schedule know."""
 
 from dataclasses import asdict
 
 from celery import shared_task
-from django.core.cache import cache
 
 from accounts.models import User
 
 from . import services
 from .models import HOUSE_OF_COMMONS, TargetResponse, Threshold
-from .represent import RepresentUnavailable
-from .services.counts import fold_pending_key
-
-
-@shared_task(ignore_result=True)
-def fold_action_counts(action_id: int) -> int:
-    # Cleared before folding: a change committed from now on asks for a fold of its own.
-    cache.delete(fold_pending_key(action_id))
-    return services.counts_fold(action_ids=[action_id])
+from .services.counts import fold_action_counts as fold_action_counts
+from .services.representatives import address_waiting_letters as address_waiting_letters
+from .services.signatures import sign_again as sign_again
 
 
 @shared_task(ignore_result=True)
@@ -60,19 +57,6 @@ def import_representatives(representative_set: str = HOUSE_OF_COMMONS) -> dict:
     return asdict(services.representatives_import(representative_set=representative_set))
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=(RepresentUnavailable,),
-    retry_backoff=60,
-    retry_backoff_max=3600,
-    max_retries=12,
-)
-def address_waiting_letters() -> int:
-    """Letters saved while the lookup service was down; retried with backoff while it still is
-    (and beat runs it every few minutes besides, so none waits for ever)."""
-    return services.letters_address_waiting()
-
-
 def _user(user_id: int | None):
     return User.objects.filter(pk=user_id).first() if user_id else None
 
@@ -91,24 +75,3 @@ def email_response_to_signers(response_id: int, user_id: int | None = None) -> i
     if response is None:
         return 0
     return services.response_email_signers(response=response, user=_user(user_id))
-
-
-@shared_task(ignore_result=True)
-def sign_again(
-    action_id: int,
-    email_normalised: str,
-    details: dict,
-    signed_at: str,
-    source_url: str = "",
-    message: str = "",
-    representative_id: int | None = None,
-) -> None:
-    services.signature_sign_again(
-        action_id=action_id,
-        email_normalised=email_normalised,
-        details=details,
-        signed_at=signed_at,
-        source_url=source_url,
-        message=message,
-        representative_id=representative_id,
-    )

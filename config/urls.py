@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.defaults import page_not_found, permission_denied, server_error
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.views import language_set
@@ -32,8 +33,6 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.views.defaults import page_not_found, permission_denied, server_error
-
     # Lets `make run` show the friendly error pages.
     urlpatterns += [
         path("__errors__/404/", page_not_found, {"exception": Exception()}),

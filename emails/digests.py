@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
@@ -96,8 +97,6 @@ def digests_schedule(*, now: datetime | None = None, batch_size: int | None = No
     Cheap when nobody is due (one query). Returns the number of batch tasks queued. Running it twice
     is harmless: each batch skips supporters who already have their DigestRun for the period.
     """
-    from .tasks import send_digest_batch
-
     now = now or timezone.now()
     batch_size = batch_size or settings.DIGEST_BATCH_SIZE
     zones = due_zones(now)
@@ -110,7 +109,7 @@ def digests_schedule(*, now: datetime | None = None, batch_size: int | None = No
     for start in range(bounds["low"], bounds["high"] + 1, batch_size):
         # The due groups go with each batch: worked out once here, not once per batch (a scan of
         # every supporter who chose a digest).
-        send_digest_batch.delay(now=now.isoformat(), pk_from=start, pk_to=start + batch_size - 1, zones=zones)
+        send_digest_batch_task.delay(now=now.isoformat(), pk_from=start, pk_to=start + batch_size - 1, zones=zones)
         queued += 1
     return queued
 
@@ -128,6 +127,13 @@ def digest_context(*, user, since: datetime, until: datetime, parts: list) -> di
     if not any(sections.values()):
         return None
     return {"first_name": user.first_name, "frequency": user.email_preferences.digest_frequency, **sections}
+
+
+@shared_task(name="emails.tasks.send_digest_batch", acks_late=True, ignore_result=True)
+def send_digest_batch_task(now: str, pk_from: int, pk_to: int, zones: list | None = None) -> dict:
+    """One batch of digests_schedule (emails.tasks names it send_digest_batch, as queued tasks do)."""
+    due = [tuple(zone) for zone in zones] if zones is not None else None
+    return send_digest_batch(now=datetime.fromisoformat(now), pk_from=pk_from, pk_to=pk_to, zones=due)
 
 
 def send_digest_batch(*, now: datetime, pk_from: int, pk_to: int, zones: list[tuple] | None = None) -> dict:

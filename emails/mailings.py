@@ -14,6 +14,7 @@ from typing import Any
 
 import markdown as markdown_lib
 import nh3
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -319,11 +320,15 @@ def mailing_cancel(*, mailing_id: int, user=None) -> int:
     return handed
 
 
+@shared_task(name="emails.tasks.send_mailing", acks_late=True, ignore_result=True)
+def send_mailing(mailing_id: int) -> int:
+    """Writes a sending mailing's outbox rows; a second run finds it sent (or locked) and adds nothing."""
+    return mailing_deliver(mailing_id=mailing_id)
+
+
 def mailing_send_now(*, mailing_id: int, user=None) -> Mailing:
     """Marks the mailing as sending and queues its delivery; pressing again does nothing more.
     Logged with the audience's size (user None: the schedule started it)."""
-    from .tasks import send_mailing
-
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
         if mailing.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):

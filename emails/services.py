@@ -21,7 +21,7 @@ from django_redis.cache import RedisCache
 from accounts.models import ConsentRecord, EmailPreferences, User
 from accounts.services import consent_record, preferences_update
 
-from .delivery import outbox_deliver, outbox_dispatch, outbox_sweep
+from .delivery import deliver_outbox, outbox_deliver, outbox_dispatch, outbox_sweep
 from .models import OutboxEmail, Suppression
 from .policy import consenting_user_ids, email_hash, suppress, suppressed_hashes
 from .rendering import valid_address
@@ -112,8 +112,6 @@ def outbox_dispatch_soon() -> None:
     after the window closed, so after the commit of every row that found it open, and none is
     left behind. Never raises; if the broker is down, the rows wait for the sweeper, as every row
     does then."""
-    from .tasks import deliver_outbox
-
     window = DISPATCH_SOON_WINDOW_SECONDS
     written = _window.count(window)
     if written == 1:

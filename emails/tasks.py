@@ -1,16 +1,17 @@
-"""Thin Celery tasks: take ids, call a service, safe to run twice."""
+"""Thin Celery tasks: take ids, call a service, safe to run twice.
 
-from datetime import datetime
+The tasks a service queues itself are defined beside it (delivery, digests, mailings), so that no
+module of emails has to import this one back; they are named here for Celery's discovery, under
+the names queued tasks and beat's schedule know."""
 
 from celery import shared_task
 
 from . import digests, mailings, services
+from .delivery import deliver_outbox as deliver_outbox
+from .mailings import send_mailing as send_mailing
 
-
-@shared_task(acks_late=True, ignore_result=True)
-def deliver_outbox(ids: list[int] | None = None) -> int:
-    """Sends the rows (None: whatever is due); rows already sent or held by another run are skipped."""
-    return services.outbox_deliver(ids=ids)
+# The batch task keeps the name it was queued under; digests.send_digest_batch is the service it runs.
+send_digest_batch = digests.send_digest_batch_task
 
 
 @shared_task(ignore_result=True)
@@ -29,19 +30,7 @@ def schedule_digests() -> int:
     return digests.digests_schedule()
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def send_digest_batch(now: str, pk_from: int, pk_to: int, zones: list | None = None) -> dict:
-    due = [tuple(zone) for zone in zones] if zones is not None else None
-    return digests.send_digest_batch(now=datetime.fromisoformat(now), pk_from=pk_from, pk_to=pk_to, zones=due)
-
-
 @shared_task(ignore_result=True)
 def send_due_mailings() -> int:
     """Starts the scheduled mailings whose time has come."""
     return mailings.mailings_send_due()
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def send_mailing(mailing_id: int) -> int:
-    """Writes a sending mailing's outbox rows; a second run finds it sent (or locked) and adds nothing."""
-    return mailings.mailing_deliver(mailing_id=mailing_id)

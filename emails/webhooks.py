@@ -17,6 +17,7 @@ from functools import cache
 
 from anymail.exceptions import AnymailConfigurationError, AnymailWebhookValidationFailure
 from anymail.signals import EventType, RejectReason
+from anymail.urls import urlpatterns as anymail_urlpatterns
 from anymail.webhooks.postmark import PostmarkTrackingWebhookView as AnymailPostmarkTrackingWebhookView
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest
@@ -56,12 +57,10 @@ def configured_esp() -> str:
 
 @cache
 def _tracking_views() -> dict[str, Callable]:
-    from anymail.urls import urlpatterns
-
     suffix = "_tracking_webhook"
     views = {
         pattern.name.removesuffix(suffix): pattern.callback
-        for pattern in urlpatterns
+        for pattern in anymail_urlpatterns
         if (pattern.name or "").endswith(suffix)
     }
     views["postmark"] = PostmarkTrackingWebhookView.as_view()

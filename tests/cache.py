@@ -20,7 +20,7 @@ def forget_cached() -> None:
     """The shared cache and every copy this process keeps, as a new deployment starts."""
     from django.core.cache import cache
 
-    from campaigns.abuse import forget_signing_rules
+    from campaigns.signing_rules import forget_signing_rules
     from core.process_copies import forget_process_copies
     from emails.services import forget_dispatch_window
 

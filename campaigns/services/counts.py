@@ -11,6 +11,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -45,11 +46,17 @@ def count_change(*, signature: Signature, delta: int) -> None:
     transaction.on_commit(lambda: fold_soon(action_id=action_id))
 
 
+# Beside fold_soon, which queues it (campaigns.tasks names it for discovery, under this name).
+@shared_task(name="campaigns.tasks.fold_action_counts", ignore_result=True)
+def fold_action_counts(action_id: int) -> int:
+    # Cleared before folding: a change committed from now on asks for a fold of its own.
+    cache.delete(fold_pending_key(action_id))
+    return counts_fold(action_ids=[action_id])
+
+
 def fold_soon(*, action_id: int) -> None:
     """Asks a worker to fold this action's deltas shortly; at most one such request is waiting
     per action (the cache key), and the periodic fold catches anything a lost request missed."""
-    from ..tasks import fold_action_counts
-
     key = fold_pending_key(action_id)
     # Expires on its own if the request is lost, so a later change asks again.
     if not cache.add(key, 1, timeout=max(settings.COUNT_DELAY_SECONDS, 2)):

@@ -9,11 +9,9 @@ is sent, so nobody can aim a minister's replies at a stranger. From stays the or
 address, since mail sent "from" a supporter's own domain would fail its DMARC checks.
 """
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -26,8 +24,6 @@ from emails.services import email_enqueue, outbox_dispatch
 
 from ..models import Action, Letter, Representative, Signature, Target, TargetAddressChange
 from .directory import directory_changed
-
-logger = logging.getLogger(__name__)
 
 
 def letter_key(signature_id: int) -> str:
@@ -79,65 +75,6 @@ def representative_target(*, representative: Representative) -> Target | None:
             directory_changed()  # the copies of postal-code answers carry each MP's target
     representative.target = locked.target
     return locked.target
-
-
-def _addressing(action: Action, representative: Representative | None) -> dict:
-    """Whom a new letter goes to: the action's decision-maker, or the supporter's MP (held while
-    the MP is not known, or has no email address)."""
-    if not action.to_supporters_mp:
-        return {"target_id": action.letter_target_id, "representative": None, "riding": "", "hold": Letter.Hold.NONE}
-    if representative is None:
-        return {"target_id": None, "representative": None, "riding": "", "hold": Letter.Hold.LOOKUP}
-    target = representative_target(representative=representative)
-    if target is None:
-        # The MP may be a process's copy (services.directory) made before an import gave the
-        # address: the row decides whether the letter is held.
-        representative = Representative.objects.select_related("target").get(pk=representative.pk)
-        target = representative_target(representative=representative)
-    return {
-        "target_id": target.pk if target else None,
-        "representative": representative,
-        "riding": representative.district_name,
-        "hold": Letter.Hold.NONE if target else Letter.Hold.NO_EMAIL,
-    }
-
-
-def letter_attach(*, signature: Signature, message: str, representative: Representative | None = None) -> Letter | None:
-    """Keeps the letter text of a letter action's signature, addressed to the action's decision-maker
-    or to the supporter's MP (`representative`, None while the lookup service is down); a letter
-    already handed to the outbox keeps the text and address it was sent with."""
-    action = signature.action
-    if action.kind != Action.Kind.LETTER:
-        return None
-    letter = Letter.objects.filter(signature=signature).first()
-    addressing = _addressing(action, representative)
-    if addressing["hold"] == Letter.Hold.LOOKUP:
-        transaction.on_commit(_address_later)
-    if letter is None:
-        return Letter.objects.create(signature=signature, message=message, **addressing)
-    if letter.queued_at is None:
-        letter.message = message
-        for name, value in addressing.items():
-            setattr(letter, name, value)
-        letter.save(update_fields=["message", "target", "representative", "riding", "hold"])
-    return letter
-
-
-# How long a letter waiting for the lookup service waits before the first try to address it.
-ADDRESS_LATER_SECONDS = 60
-
-
-def _address_later() -> None:
-    """Asks a worker to address the letters waiting for the lookup, once per minute at most (the
-    task retries while the service is down; beat runs it every few minutes besides)."""
-    from ..tasks import address_waiting_letters
-
-    if not cache.add("campaigns:address-waiting-letters", 1, timeout=ADDRESS_LATER_SECONDS):
-        return
-    try:
-        address_waiting_letters.apply_async(countdown=ADDRESS_LATER_SECONDS, retry=False)
-    except Exception:
-        logger.warning("Could not queue addressing the waiting letters; the periodic run will", exc_info=True)
 
 
 def _sender_place(signature: Signature) -> str:

@@ -2,9 +2,11 @@
 addressing letters to each supporter's own MP. A letter to an MP goes through the MP's own Target,
 so it takes the same outbox, hourly rate and daily bundle as a letter to a fixed decision-maker."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -13,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import represent
-from ..models import HOUSE_OF_COMMONS, Letter, PostalCodeLookup, Representative, Signature
+from ..models import HOUSE_OF_COMMONS, Action, Letter, PostalCodeLookup, Representative, Signature
 from ..represent import RepresentUnavailable
 from .directory import answer_copy, answer_keep, directory_changed, directory_version
 from .letters import letter_send, representative_target, target_refresh
 from .targets import target_address_change, target_address_propose
+
+logger = logging.getLogger(__name__)
 
 REPRESENT_DOWN_KEY = "campaigns:represent-down"
 
@@ -223,6 +227,63 @@ def postal_code_lookup(*, postal_code: str, now: datetime | None = None) -> Ridi
 # Addressing letters to MPs ---------------------------------------------------------------------------
 
 
+def _addressing(action: Action, representative: Representative | None) -> dict:
+    """Whom a new letter goes to: the action's decision-maker, or the supporter's MP (held while
+    the MP is not known, or has no email address)."""
+    if not action.to_supporters_mp:
+        return {"target_id": action.letter_target_id, "representative": None, "riding": "", "hold": Letter.Hold.NONE}
+    if representative is None:
+        return {"target_id": None, "representative": None, "riding": "", "hold": Letter.Hold.LOOKUP}
+    target = representative_target(representative=representative)
+    if target is None:
+        # The MP may be a process's copy (services.directory) made before an import gave the
+        # address: the row decides whether the letter is held.
+        representative = Representative.objects.select_related("target").get(pk=representative.pk)
+        target = representative_target(representative=representative)
+    return {
+        "target_id": target.pk if target else None,
+        "representative": representative,
+        "riding": representative.district_name,
+        "hold": Letter.Hold.NONE if target else Letter.Hold.NO_EMAIL,
+    }
+
+
+def letter_attach(*, signature: Signature, message: str, representative: Representative | None = None) -> Letter | None:
+    """Keeps the letter text of a letter action's signature, addressed to the action's decision-maker
+    or to the supporter's MP (`representative`, None while the lookup service is down); a letter
+    already handed to the outbox keeps the text and address it was sent with."""
+    action = signature.action
+    if action.kind != Action.Kind.LETTER:
+        return None
+    letter = Letter.objects.filter(signature=signature).first()
+    addressing = _addressing(action, representative)
+    if addressing["hold"] == Letter.Hold.LOOKUP:
+        transaction.on_commit(_address_later)
+    if letter is None:
+        return Letter.objects.create(signature=signature, message=message, **addressing)
+    if letter.queued_at is None:
+        letter.message = message
+        for name, value in addressing.items():
+            setattr(letter, name, value)
+        letter.save(update_fields=["message", "target", "representative", "riding", "hold"])
+    return letter
+
+
+# How long a letter waiting for the lookup service waits before the first try to address it.
+ADDRESS_LATER_SECONDS = 60
+
+
+def _address_later() -> None:
+    """Asks a worker to address the letters waiting for the lookup, once per minute at most (the
+    task retries while the service is down; beat runs it every few minutes besides)."""
+    if not cache.add("campaigns:address-waiting-letters", 1, timeout=ADDRESS_LATER_SECONDS):
+        return
+    try:
+        address_waiting_letters.apply_async(countdown=ADDRESS_LATER_SECONDS, retry=False)
+    except Exception:
+        logger.warning("Could not queue addressing the waiting letters; the periodic run will", exc_info=True)
+
+
 def letter_address(*, letter: Letter, representative: Representative) -> bool:
     """Addresses a waiting letter to the supporter's MP, and hands it to the outbox if its signature
     already counts; without the MP's email the letter stays held (NO_EMAIL) for staff. True when addressed."""
@@ -286,3 +347,19 @@ def letters_address_waiting(*, batch_size: int = 200) -> int:
             # The service does not know the code: staff choose the riding in the admin.
             Letter.objects.filter(pk=letter.pk, hold=Letter.Hold.LOOKUP).update(hold=Letter.Hold.NO_RIDING)
     return addressed
+
+
+# Beside what queues it (_address_later) and what it runs; campaigns.tasks names it for discovery,
+# and beat's schedule by this name.
+@shared_task(
+    name="campaigns.tasks.address_waiting_letters",
+    ignore_result=True,
+    autoretry_for=(RepresentUnavailable,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=12,
+)
+def address_waiting_letters() -> int:
+    """Letters saved while the lookup service was down; retried with backoff while it still is
+    (and beat runs it every few minutes besides, so none waits for ever)."""
+    return letters_address_waiting()

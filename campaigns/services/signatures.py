@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -22,9 +23,11 @@ from emails.services import email_enqueue, email_row, email_written
 
 from ..abuse import ip_hash, signing_address, signing_verdict
 from ..models import Action, CountDelta, Representative, Signature
+from ..selectors import action_copy_current
 from ..tokens import CONFIRM, confirm_url, signature_token_read, withdraw_url
 from .counts import count_change, fold_soon
-from .letters import letter_attach, letter_send, letter_withhold
+from .letters import letter_send, letter_withhold
+from .representatives import letter_attach
 
 logger = logging.getLogger(__name__)
 
@@ -325,8 +328,6 @@ def _sign_again_later(
 ) -> None:
     """Hands an anonymous supporter's repeated signature to a worker, after the commit (a letter to
     each supporter's own MP names the MP it found by its id)."""
-    from ..tasks import sign_again
-
     kwargs = {
         "action_id": action.pk,
         "email_normalised": normalised,
@@ -376,6 +377,28 @@ def signature_sign_again(
         )
 
 
+# Beside _sign_again_later, which queues it (campaigns.tasks names it for discovery, under this name).
+@shared_task(name="campaigns.tasks.sign_again", ignore_result=True)
+def sign_again(
+    action_id: int,
+    email_normalised: str,
+    details: dict,
+    signed_at: str,
+    source_url: str = "",
+    message: str = "",
+    representative_id: int | None = None,
+) -> None:
+    signature_sign_again(
+        action_id=action_id,
+        email_normalised=email_normalised,
+        details=details,
+        signed_at=signed_at,
+        source_url=source_url,
+        message=message,
+        representative_id=representative_id,
+    )
+
+
 def _save_new(signature: Signature, *, source_url: str, message: str, representative=None) -> bool:
     """Inserts the new signature with what goes with it (its count, its letter, its confirmation,
     the consent), all or nothing; False when the mailbox already signed the action."""
@@ -402,8 +425,6 @@ def _save_new(signature: Signature, *, source_url: str, message: str, representa
 
 
 def _check_copy(action: Action) -> None:
-    from ..selectors import action_copy_current
-
     if not action_copy_current(action):
         raise ActionChanged(action.slug)
 

@@ -109,8 +109,8 @@ def test_a_bot_posting_thousands_of_signatures_gets_fraud_rows_not_emails(client
 
 
 def test_repeat_posts_from_a_tripped_ip_send_no_email_about_an_existing_signature(sign, confirm, action):
-    from campaigns.abuse import forget_signing_rules
     from campaigns.models import NetworkRule
+    from campaigns.signing_rules import forget_signing_rules
 
     sign(action)
     confirm(mail.outbox[0])

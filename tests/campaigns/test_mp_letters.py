@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import GROUP_SUPPORTER_DATA
 from campaigns import tasks
+from campaigns.abuse import signing_rules
 from campaigns.models import Letter, Representative, Signature, Target
 from campaigns.represent import RepresentUnavailable
 from campaigns.services import (
@@ -32,7 +33,7 @@ from emails.services import outbox_deliver
 from tests.accounts.factories import UserFactory
 
 from .conftest import outbox_to
-from .factories import MpLetterActionFactory
+from .factories import LetterActionFactory, MpLetterActionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -295,10 +296,6 @@ def _letter_post(client, action, number: int, **fields):
 def test_an_mp_letter_costs_the_queries_of_a_letter_to_a_fixed_decision_maker(
     client, sign, represent, mp_action, django_assert_max_num_queries
 ):
-    from campaigns.abuse import signing_rules
-
-    from .factories import LetterActionFactory
-
     fixed = LetterActionFactory()
     signing_rules()  # read once per SIGNING_RULES_CACHE_SECONDS, not per signature
     sign(mp_action, postal_code="K1A 0B1")  # looks the code up
@@ -343,8 +340,6 @@ def test_the_endpoint_asks_the_database_nothing_once_the_code_is_known(
 
 
 def test_a_letter_action_to_a_fixed_target_asks_no_riding(sign, represent):
-    from .factories import LetterActionFactory
-
     action = LetterActionFactory()
     response = sign(action, message="Hi")
     assert response.status_code == 200
@@ -402,7 +397,6 @@ def test_the_endpoint_is_rate_limited_per_address(client, represent, mp_action, 
 
 
 def test_the_endpoint_is_only_for_actions_writing_to_mps(client, represent):
-    from .factories import LetterActionFactory
 
     assert client.get(f"/act/{LetterActionFactory().slug}/mp/", {"postal_code": "K1A0B1"}).status_code == 404
     assert client.get("/act/no-such-action/mp/", {"postal_code": "K1A0B1"}).status_code == 404
