@@ -22,7 +22,8 @@ doing weighs on both alike. Target: French within 10 % of English (signatures pe
 
 For scale, the same run then measures a minimal Django form (bench/minimal: a ModelForm writing a
 signature row and an outbox row in one transaction, CSRF on, no cache or worker) under the same
-gunicorn shape and load on the same database, and prints its figures beside Rally's.
+gunicorn shape and load on the same database, and prints its figures (the page's GET and the
+form's POST) beside Rally's.
 """
 
 import ipaddress
@@ -169,11 +170,13 @@ def main() -> list:
             by_language = compare_languages(server.url, signer_in)
 
         minimal = minimal_form(env, prefix)
+    print(f"   a minimal Django form (bench/minimal):{minimal.summary()}", flush=True)
     for name, run in (("Rally", load), ("a minimal Django form (bench/minimal)", minimal)):
-        posts = run.stats["post"]
+        posts, pages = run.stats["post"], run.stats["page"]
         print(
             f"   {name}: {posts.count / run.duration:.0f} signatures/s,"
-            f" POST p50 {posts.p50_ms:.0f} ms, p99 {posts.p99_ms:.0f} ms",
+            f" POST p50 {posts.p50_ms:.0f} ms, p99 {posts.p99_ms:.0f} ms;"
+            f" GET p50 {pages.p50_ms:.0f} ms, p99 {pages.p99_ms:.0f} ms",
             flush=True,
         )
 
