@@ -80,8 +80,10 @@ def compare_languages(server_url: str) -> dict[str, LanguageLoad]:
     loads = {"en": LanguageLoad(), "fr": LanguageLoad()}
     for language in loads:
         warm_up(f"{server_url}/{language}/act/{ACTION_SLUG}/", requests=WEB_WORKERS * 10)
-    for _round in range(LANGUAGE_ROUNDS):
-        for language, total in loads.items():
+    for round_number in range(LANGUAGE_ROUNDS):
+        # Each language goes first every other round: neither always runs on the other's heels.
+        order = list(loads.items())
+        for language, total in order if round_number % 2 == 0 else reversed(order):
             run = run_wrk(
                 f"{server_url}/{language}/act/{ACTION_SLUG}/", connections=CONNECTIONS, duration=LANGUAGE_RUN_SECONDS
             )

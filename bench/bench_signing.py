@@ -220,7 +220,9 @@ def compare_languages(server_url: str, signer_in) -> dict[str, LanguageLoad]:
         first = WARM_UP_FIRST_NUMBER + (index + 1) * LANGUAGE_NUMBERS
         run_visitors(server_url, signer_in(language, first), concurrency=CONCURRENCY, duration=2)
     for round_number in range(LANGUAGE_ROUNDS):
-        for index, language in enumerate(loads):
+        # Each language goes first every other round: neither always follows the other's backlog.
+        order = list(enumerate(loads))
+        for index, language in order if round_number % 2 == 0 else reversed(order):
             total = loads[language]
             run = run_visitors(
                 server_url,
