@@ -17,6 +17,7 @@ from accounts.consent import WORDING
 from accounts.geography import normalise_postal_code
 from accounts.models import ConsentRecord
 from accounts.validators import PersonNameField, looks_like_host
+from core.forms import PlainLineBreaksField
 
 from .models import Action, Representative
 from .represent import RepresentUnavailable
@@ -44,13 +45,9 @@ def validate_person_name(value: str) -> None:
         raise ValidationError(_("Names cannot contain web or email addresses."), code="url")
 
 
-class LetterField(forms.CharField):
-    """The letter's text, with line breaks as the browser sent them made plain newlines, so its
-    length is what the supporter sees (and what the textarea's maxlength counted)."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+class LetterField(PlainLineBreaksField):
+    """The letter's text, its length what the supporter sees (and what the textarea's maxlength
+    counted)."""
 
 
 def country_choices():

@@ -30,6 +30,7 @@ from core.bilingual_admin import (
     confirm_publish_without_french,
     lacking_french,
 )
+from core.forms import PlainLineBreaksField
 
 from . import services
 from .models import (
@@ -121,13 +122,13 @@ def _preview_link(url: str):
 
 
 class FactorForm(BilingualModelForm):
-    reason = forms.CharField(
+    reason = PlainLineBreaksField(
         label=_("Why (when the assessment or summary changes)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown publicly in the factor's history, with your name and the date."),
     )
-    reason_fr = forms.CharField(
+    reason_fr = PlainLineBreaksField(
         label=_("Why, in French"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -137,6 +138,11 @@ class FactorForm(BilingualModelForm):
     class Meta:
         model = Factor
         fields = ["paragraph", "title", "statutory_text", "position", "assessment", "summary"]
+        # A summary saved unchanged from a browser (CRLF) is not a changed assessment: "last
+        # reviewed" moves only when an assessment or its summary really changes.
+        field_classes = dict.fromkeys(
+            ("statutory_text_en", "statutory_text_fr", "summary_en", "summary_fr"), PlainLineBreaksField
+        )
 
     def assessment_changing(self) -> bool:
         summaries = {"summary_en", "summary_fr"}

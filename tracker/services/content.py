@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import GROUP_TRACKER_EDITORS
 from campaigns import invalidation
+from core.forms import plain_line_breaks
 
 from ..models import (
     Assessment,
@@ -174,9 +175,12 @@ def factor_assess(
     if assessment not in Assessment.values:
         raise ValidationError({"assessment": _("Choose one of the assessments offered.")})
     locked = Factor.objects.select_for_update().get(pk=factor.pk)
-    summaries = {"summary_en": (summary or "").strip(), "summary_fr": (summary_fr or "").strip()}
+    summaries = {
+        "summary_en": plain_line_breaks(summary or "").strip(),
+        "summary_fr": plain_line_breaks(summary_fr or "").strip(),
+    }
     if locked.assessment == assessment and all(
-        (getattr(locked, field) or "").strip() == value for field, value in summaries.items()
+        plain_line_breaks(getattr(locked, field) or "").strip() == value for field, value in summaries.items()
     ):
         return None
     reason = _required_text(reason, "reason", _("Say why the assessment changes."))
