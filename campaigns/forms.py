@@ -147,6 +147,11 @@ class SignatureForm(forms.Form):
             help_text=_("Found from your postal code. If your code is in more than one riding, choose yours."),
         )
 
+    @staticmethod
+    def first_field_name(action: Action) -> str:
+        """The field the form starts with (the helper's layout): a letter's text, else the first name."""
+        return "message" if action.kind == Action.Kind.LETTER else "first_name"
+
     @cached_property
     def helper(self) -> FormHelper:
         # Built when the form is rendered: a valid post (most of them) never needs its layout.

@@ -367,14 +367,8 @@ class NextThreshold:
     percent: int  # of the way from zero, for the bar
 
 
-def next_threshold(action: Action, count: int) -> NextThreshold | None:
-    """The lowest threshold the action has not reached yet, and how far it is."""
-    threshold = (
-        Threshold.objects.filter(action=action, count__gt=count)
-        .order_by("count")
-        .only("name", "consequence", "count")
-        .first()
-    )
+def _next_of(thresholds: list, count: int) -> NextThreshold | None:
+    threshold = next((threshold for threshold in thresholds if threshold.count > count), None)
     if threshold is None:
         return None
     return NextThreshold(
@@ -384,6 +378,23 @@ def next_threshold(action: Action, count: int) -> NextThreshold | None:
         remaining=threshold.count - count,
         percent=min(100, count * 100 // threshold.count),
     )
+
+
+def next_threshold(action: Action, count: int) -> NextThreshold | None:
+    """The lowest threshold the action has not reached yet, and how far it is."""
+    thresholds = (
+        Threshold.objects.filter(action=action, count__gt=count)
+        .order_by("count")
+        .only("name", "consequence", "count")[:1]
+    )
+    return _next_of(list(thresholds), count)
+
+
+def threshold_progress(action: Action, count: int) -> tuple[list, NextThreshold | None]:
+    """The milestones the count has reached (lowest first) and the next one, from one query: the
+    action page shows both (an action has a handful of thresholds)."""
+    thresholds = list(Threshold.objects.filter(action=action).order_by("count").only("name", "consequence", "count"))
+    return [threshold for threshold in thresholds if threshold.count <= count], _next_of(thresholds, count)
 
 
 def reached_thresholds(action: Action) -> list:

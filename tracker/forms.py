@@ -6,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from .models import Development, Factor, Follow, Review
 
 
-class EmailFollowForm(forms.Form):
+class FollowFormMixin:
+    """The follow box shares the review page with the related actions' sign forms, which have
+    an email field too: its ids are its own, so that no two fields of the page share one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "follow_%s")
+        super().__init__(*args, **kwargs)
+
+
+class EmailFollowForm(FollowFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -14,7 +23,7 @@ class EmailFollowForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
 
-class AccountFollowForm(forms.Form):
+class AccountFollowForm(FollowFormMixin, forms.Form):
     delivery = forms.ChoiceField(
         label=_("How do you want to hear the news?"),
         choices=Follow.Delivery.choices,

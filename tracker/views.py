@@ -57,7 +57,7 @@ def index(request):
 def _render_review(request, review: Review, *, preview: bool):
     page = selectors.review_page(review=review, user=request.user)
     related_actions = [
-        {**action_context(request, action), "form_action": action.get_absolute_url()}
+        {**action_context(request, action, among_others=True), "form_action": action.get_absolute_url()}
         for action in selectors.review_related_actions(review)
     ]
     context = {

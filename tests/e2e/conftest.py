@@ -1,9 +1,11 @@
 """Browser tests (make e2e): Debian's Chromium driven by Playwright against pytest-django's live_server.
 
-The `page` (desktop) and `phone_page` (360x740) fixtures are ordinary Playwright pages that check
-every page they load: no console or page error, no request to another origin, a label on every
-visible form field, no horizontal scrolling, and a screenshot in var/e2e-screenshots/. A test
-that leaves any of these problems behind fails with the list. The site's own frames inside
+The `page` (desktop, 1280 px) and `phone_page` (360x640) fixtures are ordinary Playwright pages that
+check every page they load: no console or page error, no request to another origin, a label on
+every visible form field, no horizontal scrolling, no duplicate id, no serious or critical WCAG 2.2
+AA violation that axe-core finds, on an action page the first screen (title, count and the way to
+sign within 640 px), the checks added to PAGE_CHECKS, and a screenshot in var/e2e-screenshots/.
+A test that leaves any of these problems behind fails with the list. The site's own frames inside
 another page (the embedded action form) get the label and width checks too, when the test ends.
 tests/e2e/helpers.py has the helpers for emails, TOTP codes and the keyboard.
 
@@ -11,9 +13,13 @@ A test that needs a page on another origin (a partner site embedding the action 
 the `partner_site` fixture: that one origin, and only in that test, is not reported.
 """
 
+import importlib.util
+import json
 import os
 import re
 import threading
+import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,13 +40,33 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 360, "height": 740}
 
-# Runs in every document the browser loads; top-level pages report to the __rallyPageReport
-# binding at load, frames are read by PageChecker.finish().
-PAGE_REPORT_SCRIPT = """
+# axe-core as axe-playwright-python bundles it (a pinned package, so no download and no request):
+# loaded into every document, before the page's own scripts, through the DevTools protocol, which
+# the site's CSP does not govern.
+AXE_SCRIPT = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
+# WCAG 2.2 AA: the rules tagged for each level up to it (docs/architecture.md, "Accessibility").
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+# The first screen of a phone (the issue's 360 x 640): an action page must show its title, its
+# count and the way to sign within it (FIRST_SCREEN_SCRIPT below).
+FIRST_SCREEN_HEIGHT = 640
+PHONE = {"width": 360, "height": FIRST_SCREEN_HEIGHT}
+
+# Runs in every document the browser loads. window.__rallyPageState() measures the document as
+# it is: fields without a label, the width, duplicate ids, on an action page the first screen,
+# and axe-core's violations. Top-level pages report to the __rallyPageReport binding once loaded:
+# the measures at once, axe-core's findings when its run ends. Frames, and the page each test ends
+# on, are read by PageChecker.finish().
+PAGE_REPORT_SCRIPT = (
+    r"""
 (() => {
-  window.__rallyPageState = () => {
+  const AXE_TAGS = __AXE_TAGS__;
+  const FAILING = new Set(__FAILING__);
+  const FIRST_SCREEN = __FIRST_SCREEN__;
+  const documentId = `${Date.now()}-${Math.random()}`;
+
+  const unlabelledFields = () => {
     const unlabelled = [];
     const skipped = new Set(["hidden", "submit", "button", "reset", "image"]);
     for (const field of document.querySelectorAll("input, select, textarea")) {
@@ -50,22 +76,139 @@ PAGE_REPORT_SCRIPT = """
       const byFor = field.id && document.querySelector(`label[for="${CSS.escape(field.id)}"]`);
       const byWrapping = field.closest("label");
       const byAria = (field.getAttribute("aria-label") || "").trim();
-      const byLabelledBy = (field.getAttribute("aria-labelledby") || "").split(/\\s+/).some(
+      const byLabelledBy = (field.getAttribute("aria-labelledby") || "").split(/\s+/).some(
         (id) => id && document.getElementById(id) && document.getElementById(id).textContent.trim()
       );
       if (!(byFor || byWrapping || byAria || byLabelledBy)) {
         unlabelled.push(`<${field.tagName.toLowerCase()} name="${field.name || ""}" id="${field.id || ""}">`);
       }
     }
-    const root = document.documentElement;
-    return {url: location.href, unlabelled, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth};
+    return unlabelled;
   };
+
+  const duplicateIds = () => {
+    const seen = new Map();
+    for (const element of document.querySelectorAll("[id]")) {
+      if (element.id) seen.set(element.id, (seen.get(element.id) || 0) + 1);
+    }
+    return [...seen].filter(([, count]) => count > 1).map(([id, count]) => `${id} (${count} times)`);
+  };
+
+  const shown = (element) => {
+    if (!element || !element.getClientRects().length) return false;
+    const style = getComputedStyle(element);
+    if (style.visibility === "hidden" || style.display === "none") return false;
+    const box = element.getBoundingClientRect();
+    // The top of the element in the document (wherever the page is scrolled), and enough of it
+    // to be seen: a whole field, or the first lines of a tall one (a letter's text).
+    const top = box.top + window.scrollY;
+    return top >= 0 && top + Math.min(box.height, 48) <= FIRST_SCREEN;
+  };
+  const firstShown = (selector) => [...document.querySelectorAll(selector)].find(
+    (element) => element.getClientRects().length && getComputedStyle(element).visibility !== "hidden"
+  );
+
+  // An action page: /act/<slug>/ (under a language prefix or not) showing its count. The page
+  // after signing, a form with errors (its summary has the focus, further down) and the pages
+  // of an action that is gone are not first screens.
+  const firstScreenProblems = () => {
+    if (!/^(\/[a-z]{2})?\/act\/[^/]+\/$/.test(location.pathname)) return [];
+    if (!document.querySelector(".action-progress") || document.querySelector(".error-summary")) return [];
+    const problems = [];
+    if (!shown(firstShown("main h1"))) problems.push("the title");
+    const progress = firstShown(".action-progress");
+    if (!shown(progress)) problems.push("the count");
+    else {
+      if (!shown(progress.querySelector(".count"))) problems.push("the count's number");
+      const bar = progress.querySelector("progress");
+      if (bar && !shown(bar)) problems.push("the progress bar");
+      const goal = progress.querySelector(".goal");
+      if (bar && !shown(goal)) problems.push("the goal");
+    }
+    const form = document.querySelector("form.action-form");
+    if (form) {
+      const field = [...form.elements].find(
+        (element) => /^(INPUT|SELECT|TEXTAREA)$/.test(element.tagName) && element.type !== "hidden"
+          && !element.closest("[aria-hidden=true]")
+      );
+      const signLinks = [...document.querySelectorAll("a[href^='#']")].filter((link) => {
+        const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+        return target && (target === field || target === form || target.contains(field));
+      });
+      if (!shown(field) && !signLinks.some(shown)) {
+        problems.push("the form's first field, or a link to it");
+      }
+    }
+    return problems.map((what) => `${what} is not within the first ${FIRST_SCREEN}px`);
+  };
+
+  // One run at a time: axe refuses to start while it runs.
+  let axeQueue = Promise.resolve();
+  const axeViolations = () => {
+    if (!window.axe) return Promise.resolve(["axe-core is not loaded"]);
+    const run = axeQueue.then(() => window.axe.run(document, {
+      runOnly: {type: "tag", values: AXE_TAGS},
+      resultTypes: ["violations"],
+      // Frames are documents of their own, checked on their own.
+      iframes: false,
+      // Its copy of the style sheets goes through <style> elements, which the CSP refuses (and
+      // reports as console errors); its one rule that needs them (css-orientation-lock) is left.
+      preload: false,
+    }));
+    axeQueue = run.catch(() => null);
+    return run.then(
+      (results) => results.violations.filter((violation) => FAILING.has(violation.impact)).map((violation) => {
+        const where = violation.nodes.slice(0, 5).map((node) => node.target.join(" ")).join(", ");
+        return `${violation.impact} ${violation.id}: ${violation.help} (${where})`;
+      }),
+      (error) => [`axe-core failed: ${error}`]
+    );
+  };
+
+  // What can be measured at once; axe-core's run comes on its own (it takes a while).
+  const measure = () => {
+    const root = document.documentElement;
+    const scroller = document.scrollingElement || root;
+    return {
+      url: location.href,
+      documentId,
+      unlabelled: unlabelledFields(),
+      scrollWidth: scroller.scrollWidth,
+      clientWidth: Math.min(window.innerWidth, root.clientWidth),
+      duplicateIds: duplicateIds(),
+      firstScreen: firstScreenProblems(),
+      // For checks that other tests add (conftest.PAGE_CHECKS), e.g. the share card's image.
+      meta: Object.fromEntries([...document.querySelectorAll("meta[property], meta[name]")].map(
+        (meta) => [meta.getAttribute("property") || meta.getAttribute("name"), meta.content]
+      )),
+    };
+  };
+  // The document as it is now, axe-core's findings included.
+  window.__rallyPageState = async () => ({...measure(), axe: await axeViolations()});
   if (window.top !== window) return;
   window.addEventListener("load", () => {
-    setTimeout(() => window.__rallyPageReport(window.__rallyPageState()), 0);
+    setTimeout(async () => {
+      window.__rallyPageReport(measure());
+      const axe = await axeViolations();
+      window.__rallyPageReport({url: location.href, documentId: `${documentId}:axe`, axe});
+    }, 0);
   });
 })();
-"""
+""".replace("__AXE_TAGS__", json.dumps(AXE_TAGS))
+    .replace("__FAILING__", json.dumps(sorted(AXE_FAILING_IMPACTS)))
+    .replace("__FIRST_SCREEN__", str(FIRST_SCREEN_HEIGHT))
+)
+
+# Checks of a page's report that other parts of the suite add: each takes the PageChecker and
+# the report (report["meta"] has the page's <meta> tags by property or name) and returns the
+# problems it found. Add one with @page_check; it runs on every page of the site a test loads.
+PAGE_CHECKS: list[Callable[["PageChecker", dict], list[str]]] = []
+
+
+def page_check(check: Callable[["PageChecker", dict], list[str]]):
+    """Adds a check that runs on every page report (see PAGE_CHECKS)."""
+    PAGE_CHECKS.append(check)
+    return check
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -126,6 +269,7 @@ class PageChecker:
         self.finished = False
         context.route("**/*", self._route)
         context.expose_binding("__rallyPageReport", self._on_report)
+        context.add_init_script(path=AXE_SCRIPT)
         context.add_init_script(PAGE_REPORT_SCRIPT)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.problems.append(f"page error on {page.url}: {error}"))
@@ -140,8 +284,8 @@ class PageChecker:
         if parts.scheme in {"http", "https"} and not self._allowed(f"{parts.scheme}://{parts.netloc}"):
             self.problems.append(f"request to another origin: {url} (from {self.page.url})")
             route.abort("blockedbyclient")
-        else:
-            route.continue_()
+            return
+        route.continue_()
 
     def _on_console(self, message):
         if message.type == "error":
@@ -149,17 +293,44 @@ class PageChecker:
 
     def _on_report(self, source, report):
         self._check(report)
-        self.screenshot()
+        if "meta" in report:  # the page's measures, not axe-core's later findings: one picture a page
+            self.screenshot()
 
     def _check(self, report: dict) -> None:
+        """Checks a report: a page's measures (at load, or as the test left it), or axe-core's
+        findings on it (which come a little later at load: a page the test leaves at once may
+        miss them, so test_every_page_passes_the_checks waits for them on every page)."""
         self.reports.append(report)
-        for field in report["unlabelled"]:
-            self.problems.append(f"field without an accessible label on {report['url']}: {field}")
-        if report["scrollWidth"] > report["clientWidth"]:
+        url, label = report["url"], self.label
+        for field in report.get("unlabelled", []):
+            self.problems.append(f"field without an accessible label on {url}: {field}")
+        if report.get("scrollWidth", 0) > report.get("clientWidth", 0):
             self.problems.append(
-                f"horizontal scrolling on {report['url']} ({self.label}): the page is {report['scrollWidth']}px "
+                f"horizontal scrolling on {url} ({label}): the page is {report['scrollWidth']}px "
                 f"wide in a {report['clientWidth']}px viewport"
             )
+        if not url.startswith(self.origin):
+            return  # a partner's page: its ids, accessibility and meta tags are its own business
+        for duplicate in report.get("duplicateIds", []):
+            self.problems.append(f"duplicate id on {url} ({label}): {duplicate}")
+        for violation in report.get("axe", []):
+            self.problems.append(f"accessibility (axe-core, WCAG 2.2 AA) on {url} ({label}): {violation}")
+        for missing in report.get("firstScreen", []):
+            self.problems.append(f"first screen of {url} ({label}): {missing}")
+        if "meta" in report:
+            for check in PAGE_CHECKS:
+                self.problems.extend(check(self, report))
+
+    def wait_for_report(self, url: str, *, timeout: float = 20) -> None:
+        """Waits until the page at url has reported its measures and axe-core's findings, for
+        tests that visit pages to have them checked."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            reports = [report for report in self.reports if report["url"] == url]
+            if any("meta" in report for report in reports) and any("axe" in report for report in reports):
+                return
+            self.page.wait_for_timeout(100)
+        pytest.fail(f"{url} ({self.label}) did not report its checks within {timeout}s")
 
     def screenshot(self) -> Path | None:
         """Saves var/e2e-screenshots/<test name>-<n>.png (n counts every page of the test)."""
@@ -224,7 +395,7 @@ def page(request, browser, live_server, settings):
 
 @pytest.fixture
 def phone_page(request, browser, live_server, settings):
-    """A 360x740 touch page in a fresh browser context, checked on every load."""
+    """A 360x640 touch page in a fresh browser context, checked on every load."""
     context, page, checker = _checked_page(
         request, browser, live_server, settings, viewport=PHONE, label="phone", is_mobile=True, has_touch=True
     )
@@ -237,7 +408,9 @@ def phone_page(request, browser, live_server, settings):
 def pytest_runtest_call(item):
     """A test passes only if its pages showed no problem, down to the state it left them in."""
     result = yield
-    problems = [problem for checker in item.__dict__.get("_rally_page_checkers", []) for problem in checker.finish()]
+    # A page checked as loaded and again as left may show one problem twice: it is listed once.
+    checkers = item.__dict__.get("_rally_page_checkers", [])
+    problems = list(dict.fromkeys(problem for checker in checkers for problem in checker.finish()))
     if problems:
         pytest.fail("The pages of this test have problems:\n  " + "\n  ".join(problems), pytrace=False)
     return result

@@ -8,6 +8,7 @@ BROKEN_PAGE = """<!doctype html>
 <html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Broken</title></head>
 <body>
   <div style="width: 900px">Too wide for a phone</div>
+  <p id="twice">Once</p><p id="twice">Twice</p>
   <input name="nameless">
   <label for="labelled">Labelled</label><input id="labelled" name="labelled">
   <label>Wrapped <input name="wrapped"></label>
@@ -19,16 +20,26 @@ BROKEN_PAGE = """<!doctype html>
   <script>console.error("logged boom"); throw new Error("thrown kaput");</script>
 </body></html>"""
 
+# An action page whose count and form are pushed below a phone's first screen (by a hero image, say).
+LOW_ACTION_PAGE = """<!doctype html>
+<html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Low</title></head>
+<body><main>
+  <h1>An action</h1>
+  <div style="height: 900px">A tall picture</div>
+  <div class="action-progress"><strong class="count">3</strong> signatures
+    <progress max="10" value="3">30%</progress> <span class="goal">of a goal of 10</span></div>
+  <form class="action-form">
+    <label for="id_first_name">First name</label><input id="id_first_name" name="first_name">
+  </form>
+</main></body></html>"""
+
 
 def test_the_page_checks_report_every_kind_of_problem(phone_page, request):
     [checker] = request.node._rally_page_checkers
     phone_page.route("**/__broken__/", lambda route: route.fulfill(body=BROKEN_PAGE, content_type="text/html"))
 
     phone_page.goto("/__broken__/")
-    for _attempt in range(50):
-        if any(report["url"].endswith("/__broken__/") for report in checker.reports):
-            break
-        phone_page.wait_for_timeout(100)
+    checker.wait_for_report(phone_page.url)
 
     problems = "\n".join(checker.problems)
     assert "field without an accessible label on" in problems and 'name="nameless"' in problems
@@ -38,6 +49,19 @@ def test_the_page_checks_report_every_kind_of_problem(phone_page, request):
     assert "request to another origin: https://cdn.example.com/pixel.png" in problems
     assert "console error" in problems and "logged boom" in problems
     assert "page error" in problems and "thrown kaput" in problems
+    assert "duplicate id on" in problems and "twice (2 times)" in problems
+    # axe-core finds what the label check finds, and more (WCAG 2.2 AA, serious or critical).
+    assert "accessibility (axe-core, WCAG 2.2 AA)" in problems and "critical label:" in problems
+    assert "first screen" not in problems  # not an action page
+
+    checker.problems.clear()
+    phone_page.route("**/act/pushed-down/", lambda route: route.fulfill(body=LOW_ACTION_PAGE, content_type="text/html"))
+    phone_page.goto("/act/pushed-down/")
+    checker.wait_for_report(phone_page.url)
+    problems = "\n".join(checker.problems)
+    assert "first screen of" in problems and "the count is not within the first 640px" in problems
+    assert "the form's first field, or a link to it is not within the first 640px" in problems
+    assert "the title is not" not in problems
     # The site's own pages are clean; the fixture checks the page the test ends on as well.
     checker.problems.clear()
     phone_page.goto("/")
