@@ -2,7 +2,8 @@
 // box of a date-time field ("Date:" and "Time:" are bare text beside them, and the field's label
 // points nowhere), and every field of a tabular inline (named only by its column heading). Screen
 // readers and voice control then announce "edit text" with no name. This names each such field
-// after the words shown beside it; fields that already have a name are left alone.
+// after the words shown beside it; fields that already have a name are left alone. The admin's
+// autocomplete boxes get their select's name.
 "use strict";
 (() => {
   const FIELDS = "input:not([type=hidden]), select, textarea";
@@ -56,7 +57,30 @@
     }
   }
 
+  // The autocomplete (select2) draws a box of its own, a combobox named by the text it shows,
+  // which is nothing until a choice is made: it takes its select's name, and so does its text.
+  function nameComboboxes(root) {
+    for (const select of root.querySelectorAll("select.admin-autocomplete")) {
+      const drawn = select.nextElementSibling;
+      const box = drawn && drawn.querySelector(".select2-selection[role=combobox]");
+      if (!box || box.getAttribute("aria-label")) continue;
+      const label = select.id && document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
+      const name = clean(select.getAttribute("aria-label") || (label && label.textContent));
+      if (!name) continue;
+      box.removeAttribute("aria-labelledby");
+      box.setAttribute("aria-label", name);
+      const shown = box.querySelector("[role=textbox]");
+      if (shown) shown.setAttribute("aria-label", name);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => nameFields(document));
   // Rows added with "Add another …" are named too.
   document.addEventListener("formset:added", (event) => nameFields(event.target));
+  // The autocomplete draws its boxes when jQuery says the page is ready (later than the events
+  // above, at a time of its own, and again for added rows): each box is named as it appears.
+  new MutationObserver(() => nameComboboxes(document)).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+  });
 })();

@@ -26,6 +26,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+# As the pages' own timeout (_checked_page): axe-core shares the page's thread.
+expect.set_options(timeout=15_000)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SCREENSHOT_DIR = BASE_DIR / "var" / "e2e-screenshots"
@@ -271,6 +275,10 @@ class PageChecker:
         context.expose_binding("__rallyPageReport", self._on_report)
         context.add_init_script(path=AXE_SCRIPT)
         context.add_init_script(PAGE_REPORT_SCRIPT)
+        # Documents answered with a client error to a form's post: a form with errors comes back
+        # as 400 on purpose, which the browser logs as a failed load.
+        self.posted_with_errors: set[str] = set()
+        page.on("response", self._on_response)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.problems.append(f"page error on {page.url}: {error}"))
 
@@ -287,7 +295,15 @@ class PageChecker:
             return
         route.continue_()
 
+    def _on_response(self, response):
+        request = response.request
+        if request.method == "POST" and request.resource_type == "document" and response.status == 400:
+            self.posted_with_errors.add(response.url)
+
     def _on_console(self, message):
+        failed_load = message.text.startswith("Failed to load resource")
+        if failed_load and message.location.get("url") in self.posted_with_errors:
+            return
         if message.type == "error":
             self.problems.append(f"console error on {self.page.url}: {message.text}")
 
@@ -321,7 +337,7 @@ class PageChecker:
             for check in PAGE_CHECKS:
                 self.problems.extend(check(self, report))
 
-    def wait_for_report(self, url: str, *, timeout: float = 20) -> None:
+    def wait_for_report(self, url: str, *, timeout: float = 60) -> None:
         """Waits until the page at url has reported its measures and axe-core's findings, for
         tests that visit pages to have them checked."""
         deadline = time.monotonic() + timeout
@@ -377,7 +393,9 @@ def _checked_page(request, browser, live_server, settings, *, viewport, label, *
         for old in SCREENSHOT_DIR.glob(f"{_test_file_name(request.node)}-*.png"):
             old.unlink()
     context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="en-CA", **context_options)
-    context.set_default_timeout(10_000)
+    # axe-core runs on every page as it loads, on the page's own thread: on a busy machine the
+    # page answers later than Playwright's default expects.
+    context.set_default_timeout(20_000)
     page = context.new_page()
     checker = PageChecker(context=context, page=page, origin=live_server.url, node=request.node, label=label)
     request.node.__dict__.setdefault("_rally_page_checkers", []).append(checker)
