@@ -148,6 +148,10 @@ PAGE_REPORT_SCRIPT = (
 
   // One run at a time: axe refuses to start while it runs.
   let axeQueue = Promise.resolve();
+  let loadChecksDone = null;
+  const loadChecks = new Promise((resolve) => { loadChecksDone = resolve; });
+  // Resolves once the checks have let go of the page (helpers.enter_totp_code waits for it).
+  window.__rallyChecksIdle = () => Promise.all([loadChecks, axeQueue]).then(() => true);
   const axeViolations = () => {
     if (!window.axe) return Promise.resolve(["axe-core is not loaded"]);
     const run = axeQueue.then(() => window.axe.run(document, {
@@ -195,6 +199,7 @@ PAGE_REPORT_SCRIPT = (
       window.__rallyPageReport(measure());
       const axe = await axeViolations();
       window.__rallyPageReport({url: location.href, documentId: `${documentId}:axe`, axe});
+      loadChecksDone();
     }, 0);
   });
 })();

@@ -59,6 +59,15 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
+def enter_totp_code(page, secret: str) -> None:
+    """Types the authenticator's current code and sends it. A code lasts 30 seconds, so it is read
+    only once the page checks (axe-core runs on the page's own thread, tests/e2e/conftest.py) have
+    let go of the page: on a busy machine they could otherwise hold the post back past its time."""
+    page.evaluate("() => window.__rallyChecksIdle && window.__rallyChecksIdle()")
+    page.fill("[name=code]", totp_code(secret))
+    submit(page, "code")
+
+
 def totp_secret_on_page(page) -> str:
     """The TOTP secret the activation page shows (in a field, or as text), for the code above."""
     for selector in ("#authenticator_secret", "input[name=secret]", "[data-totp-secret]"):
@@ -195,8 +204,7 @@ def sign_in_to_admin(page, email: str, password: str, secret: str) -> None:
     page.fill("[name=login]", email)
     page.fill("[name=password]", password)
     submit(page, "password")
-    page.fill("[name=code]", totp_code(secret))
-    submit(page, "code")
+    enter_totp_code(page, secret)
     assert page.url.split("?")[0].endswith("/admin/"), f"Staff sign-in ended on {page.url}"
 
 

@@ -18,12 +18,12 @@ from tests.e2e.helpers import (
     confirm_password_if_asked,
     email_link,
     emails_to,
+    enter_totp_code,
     last_email_to,
     sign_in,
     sign_out,
     submit,
     tab_to,
-    totp_code,
     totp_secret_on_page,
 )
 
@@ -114,8 +114,7 @@ def test_turn_on_two_factor_authentication_and_see_the_recovery_codes(page):
     confirm_password_if_asked(page, PASSWORD)
     assert path_of(page) == "/accounts/2fa/totp/activate/"
 
-    page.fill("[name=code]", totp_code(totp_secret_on_page(page)))
-    submit(page, "code")
+    enter_totp_code(page, totp_secret_on_page(page))
 
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     recovery = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
@@ -199,8 +198,7 @@ def test_staff_sign_in_to_the_admin_with_their_authenticator(page):
     page.fill("[name=login]", staff.email)
     page.fill("[name=password]", PASSWORD)
     submit(page, "password")
-    page.fill("[name=code]", totp_code(secret))
-    submit(page, "code")
+    enter_totp_code(page, secret)
 
     assert path_of(page) == "/admin/"
     assert page.get_by_text("Rally administration", exact=True).is_visible()

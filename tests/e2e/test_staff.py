@@ -18,10 +18,10 @@ from tests.e2e.helpers import (
     click_and_wait,
     email_link,
     emails_to,
+    enter_totp_code,
     last_email_to,
     publish_anyway_if_asked,
     submit,
-    totp_code,
 )
 
 pytestmark = pytest.mark.e2e
@@ -54,8 +54,7 @@ def sign_in_to_the_admin(page, user, secret: str) -> None:
     page.fill("[name=login]", user.email)
     page.fill("[name=password]", PASSWORD)
     submit(page, "password")
-    page.fill("[name=code]", totp_code(secret))
-    submit(page, "code")
+    enter_totp_code(page, secret)
     assert path_of(page) == "/admin/"
 
 
