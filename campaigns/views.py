@@ -24,7 +24,6 @@ from .fastpath import lane, page_cache
 from .forms import riding_label
 from .models import Action, Signature
 from .panels import action_context, panel_context
-from .related import related_groups
 from .represent import RepresentUnavailable
 from .services import ActionChanged, signature_confirm, signature_withdraw
 from .services.representatives import postal_code_lookup
@@ -69,12 +68,7 @@ def _ask_html(action: Action):
     return fragments.cached_fragment(
         fragments.action_ask_name(action.pk),
         lambda: fragments.render_fragment(
-            "campaigns/_action_ask.html",
-            {
-                "action": action,
-                "recent_signers": selectors.recent_signers(action),
-                "related_groups": related_groups(action),
-            },
+            "campaigns/_action_ask.html", {"action": action, "recent_signers": selectors.recent_signers(action)}
         ),
         timeout=settings.COUNT_DELAY_SECONDS,
         version=fragments.action_version(action),

@@ -8,7 +8,6 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules import models, which need the app registry ready.
-        from campaigns.related import related_source_register
         from core.admin import dashboard_panel_register
         from emails.models import Mailing
         from emails.registry import audience_register, digest_source_register
@@ -16,11 +15,8 @@ class TrackerConfig(AppConfig):
         from .audiences import FOLLOWERS
         from .dashboard import tracker_panel
         from .digests import digest_batch
-        from .selectors import action_related_reviews
 
         # emails knows no review: it learns what a digest holds and whom a mailing reaches.
         digest_source_register(digest_batch)
         audience_register(Mailing.Audience.FOLLOWERS, FOLLOWERS)
         dashboard_panel_register(tracker_panel)
-        # campaigns knows no review either: its action page links to the factors an action bears on.
-        related_source_register(action_related_reviews)

@@ -6,8 +6,6 @@ from datetime import date, datetime
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from campaigns.related import RelatedGroup, RelatedLink
-
 from .charts import Chart, series_charts
 from .models import (
     Correction,
@@ -257,18 +255,3 @@ def digest_developments(*, user, since: datetime, until: datetime) -> QuerySet[D
         .select_related("review")
         .order_by("review_id", "-published_at", "-pk")
     )
-
-
-def action_related_reviews(action) -> list[RelatedGroup]:
-    """The published reviews that list the action among theirs, with links to their factors (the
-    action page links to them; the review page links back from each factor)."""
-    reviews = Review.objects.published().filter(related_actions=action).prefetch_related("factors").order_by("position")
-    groups = []
-    for review in reviews:
-        url = review.get_absolute_url()
-        links = tuple(
-            RelatedLink(label=f"({factor.paragraph}) {factor.title}", url=f"{url}#factor-{factor.paragraph}")
-            for factor in review.factors.all()
-        )
-        groups.append(RelatedGroup(title=review.title, url=url, links=links))
-    return groups

@@ -90,12 +90,10 @@ def test_a_pledge_is_taken_in_french(client):
     assert "Prendre l&#x27;engagement" in page or "Prendre l'engagement" in page
 
 
-def test_the_action_page_links_to_the_tracker_factors_and_they_link_back(client, action):
+def test_each_factor_of_a_review_links_to_the_actions_on_it(client, action):
     review = ReviewFactory(slug="united-states", title="Is the United States still safe?")
     FactorFactory(review=review, paragraph="a", title="Human rights record")
     review.related_actions.add(action)
-    page = _page(client, action)
-    assert 'href="/tracker/united-states/#factor-a">(a) Human rights record</a>' in page
     review_page = client.get("/tracker/united-states/").content.decode()
     factor = review_page[review_page.index('id="factor-a"') :]
     assert f'Act on this: <a href="/act/{action.slug}/"' in factor
