@@ -74,12 +74,23 @@
     }
   }
 
+  // The two-box selector's help icons carry an aria-label on a bare span, which has no role to
+  // name: they are images of the help they describe.
+  function roleTooltips(root) {
+    for (const icon of root.querySelectorAll(".help-tooltip[aria-label]:not([role])")) {
+      icon.setAttribute("role", "img");
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => nameFields(document));
   // Rows added with "Add another …" are named too.
   document.addEventListener("formset:added", (event) => nameFields(event.target));
   // The autocomplete draws its boxes when jQuery says the page is ready (later than the events
   // above, at a time of its own, and again for added rows): each box is named as it appears.
-  new MutationObserver(() => nameComboboxes(document)).observe(document.documentElement, {
+  new MutationObserver(() => {
+    nameComboboxes(document);
+    roleTooltips(document);
+  }).observe(document.documentElement, {
     childList: true,
     subtree: true,
   });
