@@ -54,8 +54,8 @@ def action_submitted_name(action_id: int) -> str:
     return f"action-submitted:{action_id}"
 
 
-def action_share_name(action_id: int) -> str:
-    return f"action-share:{action_id}"
+def action_share_name(action_id: int, *, embed: bool = False) -> str:
+    return f"action-share:{action_id}" + (":embed" if embed else "")
 
 
 def confirm_page_name(action_id: int, outcome: str) -> str:

@@ -404,3 +404,17 @@ def reached_thresholds(action: Action) -> list:
 def published_responses(action: Action) -> list:
     """The decision-maker's responses shown on the action page, newest first."""
     return list(TargetResponse.objects.filter(action=action, published=True).order_by("-responded_on", "-pk"))
+
+
+def related_action(action: Action) -> Action | None:
+    """The next step after taking `action`: another open action of its campaign, first in the
+    campaign's order (None when there is none)."""
+    now = timezone.now()
+    others = (
+        Action.objects.public()
+        .filter(campaign_id=action.campaign_id, status=Action.Status.LIVE, closed_at__isnull=True)
+        .exclude(pk=action.pk)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by("position", "pk")
+    )
+    return others.first()

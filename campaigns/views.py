@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -27,7 +28,15 @@ from .panels import action_context, panel_context
 from .represent import RepresentUnavailable
 from .services import ActionChanged, signature_confirm, signature_withdraw
 from .services.representatives import postal_code_lookup
-from .sharing import action_share_url, share_links
+from .share_cards import card_png
+from .sharing import (
+    action_card,
+    action_share_tags,
+    action_share_url,
+    campaign_card,
+    campaign_share_tags,
+    share_panel_context,
+)
 from .signing import embed_origin_allowed, sign_allowed, sign_attempt
 from .tokens import CONFIRM, WITHDRAW
 
@@ -55,7 +64,46 @@ def campaign_detail(request, slug):
     campaign = selectors.campaign_public(slug)
     if campaign is None:
         return render(request, "404.html", status=404)
-    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign})
+    return render(
+        request, "campaigns/campaign_detail.html", {"campaign": campaign, "share": campaign_share_tags(campaign)}
+    )
+
+
+def _share_image(request, card) -> HttpResponse:
+    """A share card's PNG (campaigns.share_cards). Its ETag is the card's version: a crawler that
+    has it gets a 304. The page's link names the version (?v=): that URL always shows the same
+    image, so it may be kept a day; without it, or with an older one, only a few minutes."""
+    etag = f'"{card.version}"'
+    current = request.GET.get("v") == card.version
+    max_age = 24 * 3600 if current else settings.SHARE_CARD_SECONDS
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(card_png(card), content_type="image/png")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+def _share_language(language: str) -> str:
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    return language
+
+
+@require_safe
+def action_share_image(request, slug, language):
+    action = selectors.action_for_page(slug, user=request.user, cached=True)
+    if action is None:
+        return _unavailable(request)
+    return _share_image(request, action_card(action, _share_language(language)))
+
+
+@require_safe
+def campaign_share_image(request, slug, language):
+    campaign = selectors.campaign_public(slug)
+    if campaign is None:
+        return render(request, "404.html", status=404)
+    return _share_image(request, campaign_card(campaign, _share_language(language)))
 
 
 def _unavailable(request, *, embed: bool = False):
@@ -75,13 +123,12 @@ def _ask_html(action: Action):
     )
 
 
-def _share_html(action: Action):
+def _share_html(action: Action, *, embed: bool = False):
     # Shown after signing and confirming: the same for everyone (the links are built from SITE_URL).
+    # In the embed, the next steps open outside the partner's frame.
     return fragments.cached_fragment(
-        fragments.action_share_name(action.pk),
-        lambda: fragments.render_fragment(
-            "campaigns/_share.html", {"share_url": action_share_url(action), "share_links": share_links(action)}
-        ),
+        fragments.action_share_name(action.pk, embed=embed),
+        lambda: fragments.render_fragment("campaigns/_after_signing.html", share_panel_context(action, embed=embed)),
         timeout=fragments.FORM_FRAGMENT_SECONDS,
         version=fragments.action_version(action),
     )
@@ -141,7 +188,7 @@ def _sign(request, action: Action, *, embed: bool, user, action_copy: bool = Fal
     template = "campaigns/embed_submitted.html" if embed else "campaigns/signature_submitted.html"
     context = {"action": action, "counted": attempt.result.counted, "letter_waiting": attempt.form.letter_waiting}
     if embed or attempt.result.counted or attempt.form.letter_waiting or not page_cache.shared_page_visitor(request):
-        return render(request, template, {**context, "share_html": _share_html(action)})
+        return render(request, template, {**context, "share_html": _share_html(action, embed=embed)})
     # Every anonymous supporter gets the same page whatever happened (it must reveal nothing), so
     # it is rendered once per action and language, without a CSRF token (see signing.sign_allowed).
     html = fragments.cached_fragment(
@@ -167,10 +214,13 @@ def action_detail(request, slug):
     if action is None:
         return _unavailable(request)
     if request.user.is_authenticated:
-        return render(request, "campaigns/action_detail.html", _page_context(request, action, embed=False))
+        context = _page_context(request, action, embed=False)
+        context["share"] = action_share_tags(action, context["progress"].count)
+        return render(request, "campaigns/action_detail.html", context)
     context = {
         "action": action,
         "share_url": action_share_url(action),
+        "share": action_share_tags(action),
         "content": _anonymous_page_content(action),
         # No CSRF token in the sign form nor the language switcher: this page is shared by every
         # anonymous visitor (and asking for a token would set a cookie).

@@ -500,6 +500,11 @@ SIGNATURE_ALIAS_INSENSITIVE_DOMAINS = env.list(
 SIGNATURE_DEFAULT_COUNTRY = env.str("SIGNATURE_DEFAULT_COUNTRY", default="CA")
 # Counts shown anywhere are at most this many seconds behind the confirmed signatures.
 COUNT_DELAY_SECONDS = env.int("COUNT_DELAY_SECONDS", default=5)
+# A share image (og:image) shows the count as it was at most this many seconds ago: it is drawn
+# again at most this often however fast the count moves (campaigns/share_cards.py).
+SHARE_CARD_SECONDS = env.int("SHARE_CARD_SECONDS", default=300)
+# How long a drawn share image stays in the shared cache (its count may still be the latest).
+SHARE_CARD_KEPT_SECONDS = env.int("SHARE_CARD_KEPT_SECONDS", default=3600)
 # Partner sites allowed to frame /act/<slug>/embed/ and to post its form (e.g. https://partner.example).
 EMBED_ALLOWED_ORIGINS = [origin.rstrip("/") for origin in env.list("EMBED_ALLOWED_ORIGINS", default=[])]
 # Signing limits per IP address (kept only as an HMAC under this secret; derived from SECRET_KEY

@@ -70,8 +70,9 @@ def test_action_page_has_open_graph_twitter_meta_and_plain_share_links(client, a
     html = client.get(f"/act/{action.slug}/", HTTP_HOST="testserver").content.decode()
     url = f"https://rally.example.org/en/act/{action.slug}/"
     assert f'<meta property="og:url" content="{url}">' in html
+    assert f'<meta property="og:image" content="https://rally.example.org/en/act/{action.slug}/share/en.png?v=' in html
     assert f'<meta property="og:title" content="{action.title}">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Frally.example.org%2Fen%2Fact%2F" in html
     assert "https://twitter.com/intent/tweet?" in html and "mailto:?subject=" in html
     # No third-party script: every script comes from this site.
