@@ -3,9 +3,12 @@
 import importlib
 import re
 import time
+from io import BytesIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from PIL import Image
 
 LINK = re.compile(r"https?://[^\s<>\"')\]]+")
 
@@ -235,3 +238,32 @@ def choose_in_two_boxes(page, field: str, *labels: str) -> None:
     as staff do: select them in the available box, then press "Choose"."""
     page.select_option(f"#id_{field}_from", label=list(labels))
     page.click(f"#id_{field}_add")
+
+
+# The share cards a page that has og:image must carry (campaigns.sharing.ShareTags).
+SHARE_TAGS = ("og:title", "og:description", "og:url", "og:image", "og:locale", "twitter:card", "twitter:image")
+
+
+def share_card_problems(page) -> list[str]:
+    """What is wrong with the page's share cards: each tag present and absolute on the page's own
+    origin, and the image answering a 1200 × 630 PNG there. [] for a page without og:image."""
+    tags = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('meta[property^="og:"], meta[name^="twitter:"]')]
+            .map((meta) => [meta.getAttribute("property") || meta.getAttribute("name"), meta.content]))"""
+    )
+    if "og:image" not in tags:
+        return []
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    problems = [f"{page.url}: no {name}" for name in SHARE_TAGS if not tags.get(name)]
+    for name in ("og:url", "og:image", "twitter:image"):
+        if tags.get(name) and not tags[name].startswith(f"{origin}/"):
+            problems.append(f"{page.url}: {name} {tags[name]} is not on {origin}")
+    if tags.get("twitter:card") != "summary_large_image":
+        problems.append(f"{page.url}: twitter:card is {tags.get('twitter:card')}")
+    answer = page.request.get(tags["og:image"])
+    if not answer.ok or answer.headers.get("content-type") != "image/png":
+        return [*problems, f"{page.url}: og:image answered {answer.status} {answer.headers.get('content-type')}"]
+    with Image.open(BytesIO(answer.body())) as image:
+        if (image.format, image.size) != ("PNG", (1200, 630)):
+            problems.append(f"{page.url}: og:image is a {image.format} of {image.size}, not a 1200 × 630 PNG")
+    return problems
