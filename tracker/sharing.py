@@ -1,6 +1,7 @@
 """The tracker's next step after taking an action (campaigns.sharing.next_step_register): follow the
 review the action relates to, else the tracker's first review."""
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from campaigns.models import Action
@@ -10,8 +11,11 @@ from .models import Review
 
 
 def follow_step(action: Action) -> NextStep | None:
-    reviews = Review.objects.published().order_by("position", "title")
-    review = reviews.filter(related_actions=action).first() or reviews.first()
+    # One query (this runs when a signing request renders the panel after signing).
+    relates = Review.related_actions.through.objects.filter(review_id=OuterRef("pk"), action_id=action.pk)
+    review = (
+        Review.objects.published().annotate(relates=Exists(relates)).order_by("-relates", "position", "title").first()
+    )
     if review is None:
         return None
     return NextStep(
