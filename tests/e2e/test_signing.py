@@ -165,7 +165,9 @@ def test_a_partner_site_on_another_origin_embeds_the_form_and_it_signs(page, par
     # The embedded form carries no CSRF token: a cross-site frame gets no cookies to match one.
     assert form.locator("[name=csrfmiddlewaretoken]").count() == 0
     fill_signature_form(form, first_name="Jonas", last_name="Weber", email="jonas@example.org", postal_code="M5V 2T6")
-    with page.expect_request(lambda request: request.method == "POST" and request.url == embed_url) as posted:
+    # The form posts to the embed at its language's address (/en/act/<slug>/embed/, core.languages).
+    posted_to = f"{live_server.url}/en/act/{action.slug}/embed/"
+    with page.expect_request(lambda request: request.method == "POST" and request.url == posted_to) as posted:
         form.locator("[type=submit]").click()
 
     expect(frame.locator("h1")).to_contain_text("check your inbox")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import GROUP_TRACKER_EDITORS
+from core.languages import unprefixed
 from tests.accounts.factories import PASSWORD
 from tests.e2e.helpers import (
     click_and_wait,
@@ -31,7 +32,8 @@ FOLLOWER = "lea.follower@example.org"
 
 
 def path_of(page) -> str:
-    return urlsplit(page.url).path
+    """The page's path without its language prefix (core.languages)."""
+    return unprefixed(urlsplit(page.url).path)
 
 
 def test_a_follower_gets_the_news_an_editor_publishes_and_unfollows_in_one_click(phone_page, page):
