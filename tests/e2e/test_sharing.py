@@ -43,13 +43,15 @@ def test_campaign_and_action_pages_have_share_cards_whose_image_is_1200_by_630(p
         page.goto(path)
         assert page.locator('meta[property="og:image"]').count() == 1
         assert share_card_problems(page) == []
-    # In French (the language switcher's cookie): the French title, locale and image.
+    # At the French address (the unprefixed one chosen by the switcher's cookie): the French
+    # title, locale and image.
     page.context.add_cookies([{"name": "rally_language", "value": "fr", "url": live_server.url}])
-    page.goto(action.get_absolute_url())
-    assert page.locator('meta[property="og:title"]').get_attribute("content") == action.title_fr
-    assert page.locator('meta[property="og:locale"]').get_attribute("content") == "fr_CA"
-    assert "/fr.png?v=" in page.locator('meta[property="og:image"]').get_attribute("content")
-    assert share_card_problems(page) == []
+    for path in (f"/fr/act/{action.slug}/", f"/act/{action.slug}/"):
+        page.goto(path)
+        assert page.locator('meta[property="og:title"]').get_attribute("content") == action.title_fr
+        assert page.locator('meta[property="og:locale"]').get_attribute("content") == "fr_CA"
+        assert "/fr.png?v=" in page.locator('meta[property="og:image"]').get_attribute("content")
+        assert share_card_problems(page) == []
 
 
 def test_after_signing_a_supporter_copies_the_link_and_sees_the_next_step(phone_page, actions, live_server):
